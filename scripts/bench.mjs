@@ -1,0 +1,1 @@
+console.log("Benchmarks land with issues #3 and #10.");

@@ -1,0 +1,1 @@
+console.log("The demo lands with issue #9.");
