@@ -1,0 +1,90 @@
+/**
+ * Every failure the SDK reports is an `AuthioError` with a stable `code` (API.md §6).
+ *
+ * `instanceof AuthioError` is answered by a brand registered with `Symbol.for`, so it holds across
+ * copies of the class — the ESM and the CJS build loaded in one process, or two installed versions.
+ */
+
+/** Codes the Authio API answers with (API.md §6). */
+export type AuthioApiErrorCode =
+  | "invalid_request"
+  | "invalid_code"
+  | "invalid_api_key"
+  | "invalid_refresh_token"
+  | "refresh_token_reused"
+  | "not_a_member"
+  | "not_found"
+  | "slug_in_use"
+  | "domain_in_use"
+  | "email_in_use"
+  | "already_member"
+  | "session_inactive"
+  | "idempotency_key_reused"
+  | "payload_too_large"
+  | "rate_limited"
+  | "internal_error"
+  | "service_unavailable";
+
+/** Codes the SDK itself produces when there is no usable answer from the server, or none is asked for. */
+export type AuthioSdkErrorCode = "network_error" | "timeout" | "invalid_response" | "invalid_config";
+
+/** Every known code, and still any string: an unknown server code is passed through as is. */
+export type AuthioErrorCode = AuthioApiErrorCode | AuthioSdkErrorCode | (string & {});
+
+/** One invalid field of a `400 invalid_request`. */
+export interface AuthioErrorDetail {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface AuthioErrorInit {
+  code: AuthioErrorCode;
+  message: string;
+  status?: number | null;
+  requestId?: string | null;
+  details?: readonly AuthioErrorDetail[] | null;
+  retryable?: boolean;
+  /** Seconds the server asked to wait (`Retry-After`), when it did. */
+  retryAfter?: number | null;
+  cause?: unknown;
+}
+
+const BRAND = Symbol.for("@authio/node.AuthioError");
+
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  "network_error",
+  "timeout",
+  "rate_limited",
+  "internal_error",
+  "service_unavailable",
+]);
+
+export class AuthioError extends Error {
+  override readonly name = "AuthioError";
+  readonly code: AuthioErrorCode;
+  /** HTTP status of the answer, `null` when there was none (network failure, timeout, bad config). */
+  readonly status: number | null;
+  /** The `X-Request-Id` of the answer: quote it when contacting support. */
+  readonly requestId: string | null;
+  readonly details: readonly AuthioErrorDetail[] | null;
+  /** Whether trying the same call again later may succeed. */
+  readonly retryable: boolean;
+  /** Seconds to wait before retrying, when the server said (`Retry-After`). */
+  readonly retryAfter: number | null;
+
+  constructor(init: AuthioErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.status = init.status ?? null;
+    this.requestId = init.requestId ?? null;
+    this.details = init.details ? Object.freeze([...init.details]) : null;
+    this.retryable = init.retryable ?? (RETRYABLE_CODES.has(init.code) || (init.status ?? 0) >= 500);
+    this.retryAfter = init.retryAfter ?? null;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+}

@@ -1,0 +1,2 @@
+export { type JwksBehavior, type JwksServer, startJwksServer } from "./jwks-server.ts";
+export { createTestKey, signToken, type TestAlg, type TestKey, type TokenOptions } from "./keys.ts";
