@@ -87,6 +87,10 @@ try {
       "scripts/check-packages.mjs",
     ]);
     await vitestStep("vitest (Node)", []);
+    await countedStep("benchmarks, quick mode (they still run)", process.execPath, [
+      "scripts/bench.mjs",
+      "--quick",
+    ]);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
