@@ -1,3 +1,4 @@
+import { RequestAuth, type RequestAuthOptions } from "./browser/request-auth.js";
 import { type AuthioOptions, resolveConfig } from "./config.js";
 import { Sessions } from "./management/sessions.js";
 import type { CredentialsInput } from "./request/credentials.js";
@@ -15,10 +16,12 @@ import { SessionVerifier } from "./verify/verifier.js";
 export class Authio {
   readonly sessions: Sessions;
   readonly #verifier: SessionVerifier;
+  readonly #apiUrl: string;
 
   constructor(options: AuthioOptions = {}) {
     const config = resolveConfig(options);
     this.#verifier = new SessionVerifier(config);
+    this.#apiUrl = config.apiUrl;
     this.sessions = new Sessions(this.#verifier);
   }
 
@@ -28,5 +31,14 @@ export class Authio {
    */
   authenticateRequest(input: CredentialsInput): Promise<AuthResult> {
     return authenticateRequest(this.#verifier, input);
+  }
+
+  /**
+   * Request authentication with the browser session lifecycle, for web framework adapters (one per
+   * app): Bearer or cookie, transparent refresh, CSRF defence, and the sign-in, callback, sign-out
+   * and switch-organization routes.
+   */
+  createRequestAuth(options: RequestAuthOptions = {}): RequestAuth {
+    return new RequestAuth(this.#verifier, this.sessions, this.#apiUrl, options);
   }
 }

@@ -1,3 +1,12 @@
+export {
+  type Authentication,
+  type AuthRequest,
+  type AuthResponse,
+  RequestAuth,
+  type RequestAuthOptions,
+  STATE_COOKIE,
+} from "./browser/request-auth.js";
+export { safeReturnPath } from "./browser/return-path.js";
 export { Authio } from "./client.js";
 export type { AuthioOptions } from "./config.js";
 export {
@@ -23,6 +32,7 @@ export {
   authorize,
   type GuardOutcome,
   isCorsPreflight,
+  type RejectionReason,
   SESSION_RESPONSE_HEADERS,
   type SessionRequirement,
 } from "./request/decision.js";

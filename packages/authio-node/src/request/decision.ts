@@ -16,13 +16,19 @@ export type AuthResult =
   | {
       readonly status: "rejected";
       readonly session: null;
-      readonly reason: VerifyFailureReason;
+      readonly reason: RejectionReason;
       readonly source: "header" | "cookie";
     }
   /** Several Authorization headers: a malformed request. */
   | { readonly status: "malformed"; readonly session: null }
   /** The signing keys could not be had, so no decision was possible: retry later, don't sign out. */
   | { readonly status: "unavailable"; readonly session: null; readonly error: AuthioError };
+
+/**
+ * Why presented credentials were refused: the token's own fault, or `cross_site_request` — session
+ * cookies sent with an unsafe cross-site request, which are never honoured (CSRF).
+ */
+export type RejectionReason = VerifyFailureReason | "cross_site_request";
 
 /** Authenticates a request from its headers. Never throws: every outcome is an `AuthResult`. */
 export async function authenticateRequest(
@@ -159,6 +165,14 @@ export function authorize(
     case "anonymous":
       return deny(401, "unauthenticated", "Sign in to access this resource.", 'Bearer realm="authio"');
     case "rejected": {
+      if (result.reason === "cross_site_request") {
+        return deny(
+          403,
+          "forbidden",
+          "Cross-site request refused.",
+          'Bearer realm="authio", error="insufficient_scope", error_description="Cross-site request refused."',
+        );
+      }
       const text = REJECTION_TEXT[result.reason];
       return deny(
         401,
