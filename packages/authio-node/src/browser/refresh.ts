@@ -45,6 +45,11 @@ export class RefreshCoordinator {
     this.#maxEntries = maxEntries;
   }
 
+  /** Refresh tokens currently remembered (in flight or within their grace period). */
+  get size(): number {
+    return this.#inflight.size;
+  }
+
   refresh(refreshToken: string): Promise<RefreshOutcome> {
     this.#evict();
     const existing = this.#inflight.get(refreshToken);
