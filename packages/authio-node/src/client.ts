@@ -1,9 +1,14 @@
 import { RequestAuth, type RequestAuthOptions } from "./browser/request-auth.js";
 import { type AuthioOptions, resolveConfig } from "./config.js";
+import { Memberships } from "./management/memberships.js";
+import { Organizations } from "./management/organizations.js";
 import { Sessions } from "./management/sessions.js";
+import { Transport } from "./management/transport.js";
+import { Users } from "./management/users.js";
 import type { CredentialsInput } from "./request/credentials.js";
 import { type AuthResult, authenticateRequest } from "./request/decision.js";
 import { SessionVerifier } from "./verify/verifier.js";
+import { Webhooks } from "./webhooks/webhooks.js";
 
 /**
  * The Authio client: one per app (it holds the JWKS cache). Construction does no I/O.
@@ -15,6 +20,10 @@ import { SessionVerifier } from "./verify/verifier.js";
  */
 export class Authio {
   readonly sessions: Sessions;
+  readonly organizations: Organizations;
+  readonly users: Users;
+  readonly memberships: Memberships;
+  readonly webhooks: Webhooks;
   readonly #verifier: SessionVerifier;
   readonly #apiUrl: string;
 
@@ -22,7 +31,13 @@ export class Authio {
     const config = resolveConfig(options);
     this.#verifier = new SessionVerifier(config);
     this.#apiUrl = config.apiUrl;
-    this.sessions = new Sessions(this.#verifier);
+    // One transport for every Management resource: they share timeouts, retries and the secret key.
+    const transport = new Transport(config);
+    this.sessions = new Sessions(this.#verifier, transport);
+    this.organizations = new Organizations(transport);
+    this.users = new Users(transport);
+    this.memberships = new Memberships(transport);
+    this.webhooks = new Webhooks();
   }
 
   /**

@@ -1,11 +1,16 @@
 import { AuthioError } from "./errors.js";
+import {
+  resolveTransportOptions,
+  type TransportConfig,
+  type TransportOptions,
+} from "./management/transport-options.js";
 
 /**
  * Options of `new Authio(options)`. Every knob has a safe default; invalid values throw an
  * `AuthioError` with code `invalid_config` at construction, naming the option (never its value when
  * it is a secret).
  */
-export interface AuthioOptions {
+export interface AuthioOptions extends TransportOptions {
   /** The environment's secret key, `sk_test_…` or `sk_live_…`. Default: `AUTHIO_SECRET_KEY`. */
   apiKey?: string | undefined;
   /** Default: `AUTHIO_API_URL`, else `https://api.authio.com`. */
@@ -18,6 +23,8 @@ export interface ResolvedConfig {
   readonly apiKey: string | null;
   /** Base URL without trailing slash. */
   readonly apiUrl: string;
+  /** Timeouts, retries, `fetch` and User-Agent of Management API calls. */
+  readonly transport: TransportConfig;
 }
 
 /** Reads an environment variable where there is a `process` (Node, Bun; Deno's npm compat); never throws. */
@@ -56,5 +63,5 @@ export function resolveConfig(options: AuthioOptions = {}): ResolvedConfig {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw invalidConfig("apiUrl", "expected an absolute http(s) URL.");
   }
-  return { apiKey, apiUrl: url.href.replace(/\/+$/, "") };
+  return { apiKey, apiUrl: url.href.replace(/\/+$/, ""), transport: resolveTransportOptions(options) };
 }

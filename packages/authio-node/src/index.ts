@@ -10,13 +10,65 @@ export { safeReturnPath } from "./browser/return-path.js";
 export { Authio } from "./client.js";
 export type { AuthioOptions } from "./config.js";
 export {
+  AUTHIO_ERROR_CODES,
   type AuthioApiErrorCode,
   AuthioError,
   type AuthioErrorCode,
   type AuthioErrorDetail,
   type AuthioSdkErrorCode,
 } from "./errors.js";
-export { Sessions } from "./management/sessions.js";
+export {
+  type AddMembershipParams,
+  Memberships,
+  type UpdateMembershipParams,
+} from "./management/memberships.js";
+export type {
+  Membership,
+  MembershipStatus,
+  Metadata,
+  Organization,
+  SessionRecord,
+  SessionStatus,
+  User,
+  UserMembership,
+} from "./management/models.js";
+export {
+  type CreateOrganizationParams,
+  type ListOrganizationsParams,
+  Organizations,
+  type UpdateOrganizationParams,
+} from "./management/organizations.js";
+export {
+  type ListMetadata,
+  ListPage,
+  type ListResponse,
+  type PaginationParams,
+} from "./management/pagination.js";
+export type {
+  PostRequestOptions,
+  RequestOptions,
+  ResponseMeta,
+  WithResponse,
+} from "./management/request-options.js";
+export {
+  type AuthenticateParams,
+  type AuthenticateResponse,
+  type CreateSessionParams,
+  type CreateSessionResponse,
+  type RefreshParams,
+  type RefreshResponse,
+  Sessions,
+  type SwitchOrgParams,
+  type SwitchOrgResponse,
+} from "./management/sessions.js";
+export type { FetchFunction, TransportOptions } from "./management/transport-options.js";
+export {
+  type CreateUserParams,
+  type ListUsersParams,
+  type UpdateUserParams,
+  Users,
+} from "./management/users.js";
+export { SDK_VERSION } from "./management/version.js";
 export { readCookie } from "./request/cookies.js";
 export {
   type CredentialsInput,
@@ -38,3 +90,14 @@ export {
 } from "./request/decision.js";
 export type { Session, SessionClaims } from "./session.js";
 export type { VerifyFailureReason, VerifyResult } from "./verify/result.js";
+export {
+  type MembershipEvent,
+  type OrganizationEvent,
+  type SessionEvent,
+  type UserEvent,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEvent,
+  type WebhookEventType,
+} from "./webhooks/events.js";
+export type { WebhookFailureReason } from "./webhooks/signature.js";
+export { type VerifyWebhookInput, Webhooks, type WebhookVerifyResult } from "./webhooks/webhooks.js";
