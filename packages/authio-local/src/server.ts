@@ -1,0 +1,529 @@
+import { timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import openapi from "../openapi.json" with { type: "json" };
+import { Auth, type SessionWithTokens } from "./auth.js";
+import { Clock } from "./clock.js";
+import { type Db, getMeta, openDatabase, setMeta } from "./db/database.js";
+import { Store } from "./db/store.js";
+import { ApiError } from "./errors.js";
+import { codeForStatus, type FaultAction, type FaultRule, Faults, type RateLimitRule } from "./faults.js";
+import { errorBody, type HandlerResult, parseJson, readBody, send } from "./http.js";
+import { randomBase32 } from "./ids.js";
+import { KeyRing, type PublicJwk, type RotateOptions, type SigningAlgorithm } from "./keys.js";
+import { adminRoutes } from "./routes/admin.js";
+import { managementRoutes } from "./routes/management.js";
+import { Router } from "./routes/router.js";
+import { applySeed, loadSeedFile, type Seed, type SeedResult } from "./seed.js";
+import { handleSignIn, SIGN_IN_PATH } from "./signin-page.js";
+import { type AccessTokenClaims, sha256, signJwt } from "./tokens.js";
+import { type WebhookRetryOptions, WebhookWorker } from "./webhooks.js";
+
+/** Permissions of the built-in `admin` role (API.md §7: non-empty). `member` has none. */
+export const ADMIN_PERMISSIONS: readonly string[] = [
+  "organization:read",
+  "organization:update",
+  "organization:delete",
+  "members:read",
+  "members:invite",
+  "members:update",
+  "members:remove",
+  "billing:read",
+  "billing:manage",
+];
+
+export interface LocalAuthioOptions {
+  /** TCP port; `0` picks a free one. Default 8787. */
+  port?: number;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** The announced base URL and token issuer. Default `http://<host>:<port>`. */
+  baseUrl?: string;
+  /** SQLite file, or `":memory:"`. Default `.authio/local.db` under the current directory. */
+  db?: string;
+  /** The secret key to accept (e.g. a fixed `sk_test_…` for a demo). Default: generated once and kept in the database. */
+  secretKey?: string;
+  /** Users, organizations and memberships to create at start (a Seed object or a path to a JSON file). */
+  seed?: Seed | string;
+  /** Signing algorithm of the first key and of rotations. Default `ES256`. */
+  algorithm?: SigningAlgorithm;
+  /** Access-token lifetime. Default 300 s. */
+  accessTokenTtlSeconds?: number;
+  /** Session (and refresh-token) lifetime. Default 30 days. */
+  sessionTtlSeconds?: number;
+  /** Shifts the server's clock (tokens, timestamps, expiries). Default 0. */
+  clockOffsetSeconds?: number;
+  /** Key rotation delays (API.md §3). Defaults: publish 3600 s before signing, retain 3600 s after. */
+  keyRotation?: { publishDelaySeconds?: number; retainSeconds?: number };
+  /** Webhook endpoint URLs; every event is POSTed to each. */
+  webhooks?: string[];
+  /** Endpoint secret(s); several while rotating (one `v1=` per secret). Default: generated and kept. */
+  webhookSecret?: string | string[];
+  webhookRetry?: WebhookRetryOptions;
+  /** Faults active from the start. */
+  faults?: FaultRule[];
+  rateLimit?: RateLimitRule;
+  /** Extra roles (name → permissions); `admin` and `member` always exist. */
+  roles?: Record<string, string[]>;
+  /** One line per request and event; never tokens or keys. `false` (the default for the API) is silent. */
+  logger?: ((line: string) => void) | false;
+}
+
+export interface LocalAuthio {
+  /** The base URL, e.g. `http://127.0.0.1:54321` (no trailing slash): pass it as the SDK's `apiUrl`. */
+  readonly url: string;
+  /** The `iss` of every token (equal to `url`). */
+  readonly issuer: string;
+  readonly port: number;
+  readonly secretKey: string;
+  readonly webhookSecrets: readonly string[];
+  /** The SQLite file in use (or `:memory:`). */
+  readonly dbPath: string;
+  /** Mints a session and its tokens for a user (optionally pivoted into an organization), without a browser. */
+  createSession(input: { userId: string; organizationId?: string | null }): Promise<SessionWithTokens>;
+  /** Applies a seed (idempotent); returns the ids by email and by slug. */
+  seed(seed: Seed): Promise<SeedResult>;
+  /** Signs arbitrary claims with the current signing key (for testing verifiers). */
+  signToken(claims: AccessTokenClaims | Record<string, unknown>, header?: Record<string, unknown>): string;
+  /** The published keys, as `GET /v1/jwks` returns them. */
+  jwks(): { keys: PublicJwk[] };
+  rotateKeys(options?: RotateOptions): { kid: string; activatesAt: string };
+  readonly faults: {
+    add(rule: FaultRule): number;
+    rateLimit(rule: RateLimitRule | null): void;
+    clear(): void;
+  };
+  setAccessTokenTtl(seconds: number): void;
+  setClockOffset(seconds: number): void;
+  /** Closes every socket, stops the webhook worker and closes the database. */
+  stop(): Promise<void>;
+}
+
+const SECRET_KEY_META = "secret_key";
+
+function newSecretKey(): string {
+  return `sk_test_${randomBase32(40)}`;
+}
+
+/** Constant-time comparison of the bearer secret (hashing first makes the lengths equal). */
+function keyMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(Buffer.from(sha256(given), "hex"), Buffer.from(sha256(expected), "hex"));
+}
+
+function bearer(req: IncomingMessage): string | null {
+  // Several Authorization headers are ambiguous: refuse rather than pick one.
+  const values = req.headersDistinct.authorization;
+  if (values?.length !== 1) return null;
+  const m = /^Bearer ([!-~]+)$/.exec(values[0] ?? "");
+  return m?.[1] ?? null;
+}
+
+function announcedHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+const BODY_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
+/** Canonical JSON (sorted keys) so a retry that orders its fields differently is still the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export async function startLocalAuthio(options: LocalAuthioOptions = {}): Promise<LocalAuthio> {
+  const dbPath = options.db === ":memory:" ? ":memory:" : resolve(options.db ?? ".authio/local.db");
+  const db: Db = openDatabase(dbPath);
+  const log = options.logger || (() => {});
+  const clock = new Clock((options.clockOffsetSeconds ?? 0) * 1000);
+  try {
+    return await start(db, dbPath, clock, log, options);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+async function start(
+  db: Db,
+  dbPath: string,
+  clock: Clock,
+  log: (line: string) => void,
+  options: LocalAuthioOptions,
+): Promise<LocalAuthio> {
+  const settings = {
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
+    issuer: "",
+  };
+
+  let secretKey = options.secretKey ?? getMeta(db, SECRET_KEY_META);
+  if (!secretKey) secretKey = newSecretKey();
+  if (!/^sk_(test|live)_[A-Za-z0-9_]{8,200}$/.test(secretKey)) {
+    throw new Error("secretKey must look like sk_test_… (letters, digits and _; 8 to 200 after the prefix).");
+  }
+  setMeta(db, SECRET_KEY_META, secretKey);
+
+  let webhookSecrets: string[];
+  if (options.webhookSecret !== undefined) {
+    webhookSecrets = Array.isArray(options.webhookSecret)
+      ? [...options.webhookSecret]
+      : [options.webhookSecret];
+  } else {
+    const stored = getMeta(db, "webhook_secret") ?? `whsec_${randomBase32(32)}`;
+    setMeta(db, "webhook_secret", stored);
+    webhookSecrets = [stored];
+  }
+  const webhookUrls = [...(options.webhooks ?? [])];
+
+  const roles: Record<string, string[]> = {
+    ...options.roles,
+    admin: [...ADMIN_PERMISSIONS],
+    member: [],
+  };
+
+  const keys = new KeyRing(db, clock, {
+    algorithm: options.algorithm ?? "ES256",
+    publishDelaySeconds: options.keyRotation?.publishDelaySeconds ?? 3600,
+    retainSeconds: Math.max(
+      options.keyRotation?.retainSeconds ?? 3600,
+      options.keyRotation?.retainSeconds === undefined ? settings.accessTokenTtlSeconds : 0,
+    ),
+  });
+  keys.ensureSigningKey();
+
+  let worker: WebhookWorker | null = null;
+  const store = new Store(db, clock, {
+    roles,
+    webhookUrls: () => webhookUrls,
+    sessionTtlSeconds: options.sessionTtlSeconds ?? 30 * 24 * 3600,
+    onEvent: () => worker?.kick(),
+  });
+  const auth = new Auth(store, keys, clock, settings);
+  const faults = new Faults(() => Date.now());
+  for (const rule of options.faults ?? []) faults.add(rule);
+  if (options.rateLimit) faults.setRateLimit(options.rateLimit);
+
+  if (options.seed !== undefined) {
+    applySeed(store, typeof options.seed === "string" ? loadSeedFile(options.seed) : options.seed);
+  }
+
+  worker = new WebhookWorker(db, clock, () => webhookSecrets, options.webhookRetry, log);
+  worker.recover();
+
+  const router = new Router().add(managementRoutes).add(
+    adminRoutes({
+      faults,
+      getConfig: () => ({
+        accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
+        clockOffsetSeconds: Math.round(clock.offsetMs / 1000),
+      }),
+      setConfig: (patch) => {
+        if (patch.accessTokenTtlSeconds !== undefined)
+          settings.accessTokenTtlSeconds = patch.accessTokenTtlSeconds;
+        if (patch.clockOffsetSeconds !== undefined) clock.offsetMs = patch.clockOffsetSeconds * 1000;
+      },
+      rotateKeys: (o) => keys.rotate(o),
+      webhookDeliveries: () => worker?.deliveries() ?? [],
+      reset: () => {
+        db.transaction(() => {
+          for (const table of [
+            "webhook_deliveries",
+            "webhook_events",
+            "refresh_tokens",
+            "sign_in_codes",
+            "idempotency_keys",
+            "sessions",
+            "memberships",
+            "users",
+            "organizations",
+          ]) {
+            db.prepare(`DELETE FROM ${table}`).run();
+          }
+        })();
+      },
+    }),
+  );
+
+  const stalls = new Set<NodeJS.Timeout>();
+  const openapiText = JSON.stringify(openapi);
+
+  function applyFault(
+    fault: FaultAction,
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+  ): void {
+    if (fault.kind === "drop") {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === "stall") {
+      // Hold the request: no answer. It ends when `ms` passes (connection dropped) or the server stops.
+      if (fault.ms !== undefined) {
+        const timer = setTimeout(() => {
+          stalls.delete(timer);
+          req.socket.destroy();
+        }, fault.ms);
+        stalls.add(timer);
+      }
+      return;
+    }
+    const headers: Record<string, string> = {};
+    if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
+    const error = new ApiError(
+      fault.status,
+      codeForStatus(fault.status),
+      fault.status === 429 ? "Too many requests." : `Injected fault: HTTP ${fault.status}.`,
+    );
+    send(res, { status: fault.status, body: errorBody(error, requestId), headers });
+  }
+
+  const idempotencyLookup = db.prepare("SELECT * FROM idempotency_keys WHERE key = ? AND created_at > ?");
+  const idempotencyStore = db.prepare(
+    "INSERT OR REPLACE INTO idempotency_keys (key, method, path, body_hash, status, response_body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+  ): Promise<HandlerResult | null> {
+    const method = req.method ?? "GET";
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://local");
+    } catch {
+      throw new ApiError(400, "invalid_request", "Malformed request URL.");
+    }
+    const path = url.pathname;
+
+    // Public: the contract document and the browser-facing sign-in page.
+    if (path === "/openapi.json" && (method === "GET" || method === "HEAD")) {
+      return { status: 200, body: openapiText, headers: { "content-type": "application/json" } };
+    }
+    if (path === SIGN_IN_PATH || path.startsWith(`${SIGN_IN_PATH}/`)) {
+      const body = BODY_METHODS.has(method) ? await readBody(req) : Buffer.alloc(0);
+      return handleSignIn({ method, url, body, req, store, auth, clock, secretKey: secretKey! });
+    }
+
+    // The secret key is checked before routing: without it, even an unknown path is a 401.
+    const key = bearer(req);
+    if (!key || !keyMatches(key, secretKey!)) {
+      throw new ApiError(
+        401,
+        "invalid_api_key",
+        "Missing or invalid secret key (Authorization: Bearer sk_…).",
+      );
+    }
+
+    const isAdmin = path.startsWith("/v1/_local/");
+    if (!isAdmin) {
+      const fault = faults.take(method, path, "before");
+      if (fault) {
+        applyFault(fault, req, res, requestId);
+        return null;
+      }
+    }
+
+    const raw = BODY_METHODS.has(method) ? await readBody(req) : Buffer.alloc(0);
+    const match = router.match(method, path);
+    if (!match) throw new ApiError(404, "not_found", `No route for ${method} ${path}.`);
+
+    // Idempotency-Key validation comes before the body's: a bad key is a bad request whatever the body.
+    let idempotencyKey: string | null = null;
+    if (method === "POST") {
+      const values = req.headersDistinct["idempotency-key"];
+      if (values !== undefined) {
+        const value = values.length === 1 ? (values[0] ?? "") : "";
+        if (value.length < 1 || value.length > 255) {
+          throw new ApiError(400, "invalid_request", "Idempotency-Key must be 1 to 255 characters.", [
+            { field: "Idempotency-Key", code: "invalid", message: "must be 1 to 255 characters" },
+          ]);
+        }
+        idempotencyKey = value;
+      }
+    }
+
+    const body = parseJsonOrError(raw);
+    const bodyHash = sha256(body.ok ? canonical(body.value ?? null) : raw.toString("base64"));
+    const target = `${path}${url.search}`;
+    const ctx = {
+      params: match.params,
+      query: url.searchParams,
+      body: body.ok ? body.value : undefined,
+      store,
+      auth,
+      keys,
+    };
+
+    const run = (): HandlerResult => {
+      if (!body.ok) throw body.error;
+      return match.route.handler(ctx);
+    };
+
+    if (!idempotencyKey) return run();
+
+    // The handler's writes and the stored response commit together: a replay can never miss a write
+    // that happened, nor replay one that did not.
+    return db.transaction((): HandlerResult => {
+      const prior = idempotencyLookup.get(idempotencyKey, clock.nowMs() - IDEMPOTENCY_TTL_MS) as
+        | { method: string; path: string; body_hash: string; status: number; response_body: string | null }
+        | undefined;
+      if (prior) {
+        if (prior.method !== method || prior.path !== target || prior.body_hash !== bodyHash) {
+          throw new ApiError(
+            409,
+            "idempotency_key_reused",
+            "This Idempotency-Key was used with a different method, path or body.",
+          );
+        }
+        const replayed =
+          prior.response_body === null ? undefined : (JSON.parse(prior.response_body) as unknown);
+        return {
+          status: prior.status,
+          body: rewriteRequestId(replayed, requestId),
+          headers: { "idempotent-replayed": "true" },
+        };
+      }
+      let result: HandlerResult;
+      try {
+        result = run();
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status >= 500) throw error;
+        result = { status: error.status, body: errorBody(error, requestId), headers: error.headers };
+      }
+      idempotencyStore.run(
+        idempotencyKey,
+        method,
+        target,
+        bodyHash,
+        result.status,
+        result.body === undefined ? null : JSON.stringify(result.body),
+        clock.nowMs(),
+      );
+      return result;
+    })();
+  }
+
+  const server: Server = createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const requestId = `req_${randomBase32(20)}`;
+    res.setHeader("x-request-id", requestId);
+    const method = req.method ?? "GET";
+    const pathOnly = (req.url ?? "/").split("?")[0];
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The path only: query strings can carry sign-in state; ids are not secrets.
+      log(`${method} ${pathOnly} ${res.statusCode} ${ms.toFixed(1)}ms ${requestId}`);
+    });
+    handle(req, res, requestId)
+      .then((result) => {
+        if (!result) return;
+        const isAdmin = pathOnly?.startsWith("/v1/_local/") ?? false;
+        const fault =
+          !isAdmin && pathOnly !== "/openapi.json" && !pathOnly?.startsWith(SIGN_IN_PATH)
+            ? faults.take(method, pathOnly ?? "/", "after")
+            : null;
+        if (fault) {
+          applyFault(fault, req, res, requestId);
+          return;
+        }
+        send(res, result);
+      })
+      .catch((error: unknown) => {
+        let apiError: ApiError;
+        if (error instanceof ApiError) apiError = error;
+        else {
+          log(`internal error ${requestId}: ${(error as Error)?.stack ?? String(error)}`);
+          apiError = new ApiError(500, "internal_error", "Something went wrong on the local server.");
+        }
+        const headers = { ...apiError.headers };
+        if (apiError.status === 413) {
+          // Stop reading a body we refused; the client may still be sending it.
+          headers.connection = "close";
+          req.resume();
+        }
+        send(res, { status: apiError.status, body: errorBody(apiError, requestId), headers });
+      });
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8787, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolvePromise();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const url = (
+    options.baseUrl ?? `http://${announcedHost(options.host ?? "127.0.0.1")}:${address.port}`
+  ).replace(/\/+$/, "");
+  settings.issuer = url;
+  worker.start();
+
+  let stopping: Promise<void> | null = null;
+  const local: LocalAuthio = {
+    url,
+    issuer: url,
+    port: address.port,
+    secretKey,
+    webhookSecrets,
+    dbPath,
+    createSession: async ({ userId, organizationId }) => auth.createSession(userId, organizationId ?? null),
+    seed: async (seed) => applySeed(store, seed),
+    signToken: (claims, header) => signJwt(keys, claims as AccessTokenClaims, header ?? {}),
+    jwks: () => ({ keys: keys.publicKeys() }),
+    rotateKeys: (o) => keys.rotate(o),
+    faults: {
+      add: (rule) => faults.add(rule),
+      rateLimit: (rule) => faults.setRateLimit(rule),
+      clear: () => faults.clear(),
+    },
+    setAccessTokenTtl: (seconds) => {
+      settings.accessTokenTtlSeconds = seconds;
+    },
+    setClockOffset: (seconds) => {
+      clock.offsetMs = seconds * 1000;
+    },
+    stop: () => {
+      stopping ??= (async () => {
+        for (const t of stalls) clearTimeout(t);
+        stalls.clear();
+        await worker?.stop();
+        await new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        });
+        db.close();
+      })();
+      return stopping;
+    },
+  };
+  return local;
+}
+
+function parseJsonOrError(raw: Buffer): { ok: true; value: unknown } | { ok: false; error: ApiError } {
+  try {
+    return { ok: true, value: parseJson(raw) };
+  } catch (error) {
+    return { ok: false, error: error as ApiError };
+  }
+}
+
+/** A replayed error carries the request id of the request that is answered now (API.md §7). */
+function rewriteRequestId(body: unknown, requestId: string): unknown {
+  if (body && typeof body === "object" && "error" in body) {
+    const error = (body as { error: Record<string, unknown> }).error;
+    return { error: { ...error, requestId } };
+  }
+  return body;
+}
