@@ -1,0 +1,234 @@
+import { readFileSync } from "node:fs";
+import { createTestKey, type JwksServer, signToken, startJwksServer, type TestKey } from "@authio/test-kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RawResponse, send } from "./support/http.ts";
+import { buildFixture, type RunningApp, startFixture } from "./support/next-app.ts";
+
+// The real token verifier lands in the core separately; until then every token is refused, and only
+// the anonymous / malformed / denial paths can be exercised.
+const VERIFIER_READY = !readFileSync(
+  new URL("../../authio-node/src/verify/verifier.ts", import.meta.url),
+  "utf8",
+).includes("PLACEHOLDER");
+
+let jwks: JwksServer;
+let key: TestKey;
+let app: RunningApp;
+
+beforeAll(async () => {
+  key = await createTestKey("ES256");
+  jwks = await startJwksServer([key]);
+  await buildFixture();
+  app = await startFixture({ AUTHIO_SECRET_KEY: jwks.secretKey, AUTHIO_API_URL: jwks.url });
+}, 240_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await jwks?.close();
+});
+
+const get = (path: string, headers: Record<string, string> | [string, string][] = {}) =>
+  send(app.url, path, { headers });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const token = (claims: Record<string, unknown> = {}, ttl?: number) =>
+  signToken(key, jwks.url, { claims, ...(ttl === undefined ? {} : { ttl }) });
+
+function expectUnauthenticated(res: RawResponse, challenge: "plain" | "invalid_token") {
+  expect(res.status, res.text).toBe(401);
+  expect(res.headers["content-type"]).toMatch(/^application\/json/);
+  expect(res.json()).toEqual({ error: { code: "unauthenticated", message: expect.any(String) } });
+  if (challenge === "plain") expect(res.headers["www-authenticate"]).toBe('Bearer realm="authio"');
+  else expect(res.headers["www-authenticate"]).toMatch(/^Bearer realm="authio", error="invalid_token"/);
+}
+
+describe("route handlers: withSession", () => {
+  it("answers 401 without credentials, with no error attribute", async () => {
+    expectUnauthenticated(await get("/api/open/me"), "plain");
+  });
+
+  it("answers 401 invalid_token for a bad token, echoing none of it", async () => {
+    const res = await get("/api/open/me", bearer("not.a.jwt-SECRETMARKER"));
+    expectUnauthenticated(res, "invalid_token");
+    expect(JSON.stringify(res.headers) + res.text).not.toContain("SECRETMARKER");
+  });
+
+  it("answers 401 invalid_token for another Authorization scheme", async () => {
+    expectUnauthenticated(
+      await get("/api/open/me", { authorization: "Basic dXNlcjpwYXNz" }),
+      "invalid_token",
+    );
+  });
+
+  it("answers 401 for a token signed by a key outside the JWKS", async () => {
+    const stranger = await createTestKey("ES256", "key_stranger");
+    const forged = await signToken(stranger, jwks.url);
+    expectUnauthenticated(await get("/api/open/me", bearer(forged)), "invalid_token");
+  });
+
+  it("answers 401 for a bad cookie token", async () => {
+    expectUnauthenticated(await get("/api/open/me", { cookie: "authio_session=garbage" }), "invalid_token");
+  });
+
+  it("HEAD is denied like GET, without a body", async () => {
+    const res = await send(app.url, "/api/open/me", { method: "HEAD" });
+    expect(res.status).toBe(401);
+    expect(res.text).toBe("");
+    expect(res.headers["www-authenticate"]).toBe('Bearer realm="authio"');
+  });
+
+  it("never answers a CORS preflight with 401", async () => {
+    const res = await send(app.url, "/api/open/me", {
+      method: "OPTIONS",
+      headers: { origin: "https://elsewhere.example", "access-control-request-method": "GET" },
+    });
+    expect(res.status).not.toBe(401);
+    expect(res.status).toBeLessThan(300);
+  });
+
+  it("cannot be bypassed by headers a proxy might set, or the CVE-2025-29927 subrequest header", async () => {
+    for (const headers of [
+      { "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" },
+      { "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware" },
+      { "x-authio-session": JSON.stringify({ userId: "user_forged" }), "x-authio-user-id": "user_forged" },
+      { "x-middleware-next": "1", "x-middleware-override-headers": "authorization" },
+    ]) {
+      // `/api/me` is protected by the proxy, `/api/open/me` only by its handler: both must refuse.
+      for (const path of ["/api/me", "/api/open/me"]) {
+        const res = await get(path, headers);
+        expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
+        expect(res.text).not.toContain("user_forged");
+      }
+    }
+  });
+});
+
+describe("route handlers: withOptionalSession", () => {
+  it("serves anonymous requests with session null and private caching", async () => {
+    const res = await get("/api/optional");
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ userId: null });
+    expect(res.headers["cache-control"]).toMatch(/private/);
+    expect(res.headers.vary).toMatch(/Authorization/);
+    expect(res.headers.vary).toMatch(/Cookie/);
+  });
+
+  it("treats a refused token as no session, never as a user", async () => {
+    const res = await get("/api/optional", bearer("bad.token.here"));
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ userId: null });
+  });
+});
+
+describe("server component: getSession()", () => {
+  it("renders anonymous without credentials", async () => {
+    const res = await get("/whoami");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(">anonymous<");
+  });
+
+  it("renders anonymous for a refused cookie and for forged headers", async () => {
+    const res = await get("/whoami", {
+      cookie: "authio_session=forged",
+      "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy",
+      "x-authio-user-id": "user_forged",
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(">anonymous<");
+    expect(res.text).not.toContain("user_forged");
+  });
+});
+
+describe.runIf(VERIFIER_READY)("with a valid token", () => {
+  it("withSession passes the typed session (Bearer)", async () => {
+    const res = await get("/api/me", bearer(await token({ sub: "user_alice", sid: "session_a" })));
+    expect(res.status, res.text).toBe(200);
+    expect(res.json()).toEqual({ userId: "user_alice", sessionId: "session_a", orgId: null });
+    expect(res.headers["cache-control"]).toMatch(/private/);
+    expect(res.headers.vary).toMatch(/Authorization/);
+  });
+
+  it("withSession accepts the session cookie", async () => {
+    const res = await get("/api/me", { cookie: `authio_session=${await token({ sub: "user_cookie" })}` });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json()).toMatchObject({ userId: "user_cookie" });
+  });
+
+  it("POST handlers get the request body", async () => {
+    const res = await send(app.url, "/api/me", {
+      method: "POST",
+      headers: { ...bearer(await token({ sub: "user_post" })), "content-type": "application/json" },
+      body: JSON.stringify({ hello: 1 }),
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json()).toEqual({ userId: "user_post", echo: { hello: 1 } });
+  });
+
+  it("keeps Next's route params", async () => {
+    const res = await get("/api/items/item_42", bearer(await token({ sub: "user_p" })));
+    expect(res.status, res.text).toBe(200);
+    expect(res.json()).toEqual({ id: "item_42", userId: "user_p", path: "/api/items/item_42" });
+  });
+
+  it("the factory-bound client works", async () => {
+    const res = await get("/api/factory", bearer(await token({ sub: "user_f" })));
+    expect(res.status, res.text).toBe(200);
+    expect(res.json()).toEqual({ userId: "user_f", via: "factory" });
+  });
+
+  it("an expired token is refused", async () => {
+    expectUnauthenticated(await get("/api/me", bearer(await token({}, -60))), "invalid_token");
+  });
+
+  it("a token for another issuer is refused", async () => {
+    const other = await signToken(key, "https://other.example");
+    expectUnauthenticated(await get("/api/me", bearer(other)), "invalid_token");
+  });
+
+  it("organization, role and permission requirements answer 403 insufficient_scope", async () => {
+    const noOrg = await token();
+    const member = await token({ org_id: "org_1", role: "member", permissions: ["posts:read"] });
+    const admin = await token({ org_id: "org_1", role: "admin", permissions: ["billing:read"] });
+    const cases: [string, string, number][] = [
+      ["/api/org", noOrg, 403],
+      ["/api/org", member, 200],
+      ["/api/admin", noOrg, 403],
+      ["/api/admin", member, 403],
+      ["/api/admin", admin, 200],
+      ["/api/billing", member, 403],
+      ["/api/billing", admin, 200],
+    ];
+    for (const [path, t, status] of cases) {
+      const res = await get(path, bearer(t));
+      expect(res.status, `${path}: ${res.text}`).toBe(status);
+      if (status === 403) {
+        expect(res.json()).toEqual({ error: { code: "forbidden", message: expect.any(String) } });
+        expect(res.headers["www-authenticate"]).toMatch(/error="insufficient_scope"/);
+      }
+    }
+  });
+
+  it("optional session is filled in when valid", async () => {
+    const res = await get("/api/optional", bearer(await token({ sub: "user_opt" })));
+    expect(res.json()).toEqual({ userId: "user_opt" });
+  });
+
+  it("a server component renders the verified session", async () => {
+    const cookie = `authio_session=${await token({ sub: "user_page", org_id: "org_page", role: "member" })}`;
+    const whoami = await get("/whoami", { cookie });
+    expect(whoami.text).toContain(">user:user_page<");
+    const dashboard = await get("/dashboard", { cookie });
+    expect(dashboard.status, dashboard.text).toBe(200);
+    expect(dashboard.text).toContain('<span id="user">user_page</span>');
+    expect(dashboard.text).toContain('<span id="org">org_page</span>');
+  });
+});
+
+describe("several Authorization headers", () => {
+  it("are refused with 400, or at worst never authenticate", async () => {
+    const res = await get("/api/open/me", [
+      ["authorization", "Bearer a.b.c"],
+      ["authorization", "Bearer d.e.f"],
+    ]);
+    expect([400, 401]).toContain(res.status);
+  });
+});

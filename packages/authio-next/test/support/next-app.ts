@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+/** The fixture Next 16 app: `next build` once, then `next start` on 127.0.0.1. */
+export const FIXTURE_DIR = fileURLToPath(new URL("../fixture/", import.meta.url));
+const NEXT_BIN = fileURLToPath(new URL("../../node_modules/next/dist/bin/next", import.meta.url));
+
+export interface RunningApp {
+  readonly url: string;
+  readonly pid: number;
+  /** Everything the server printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  let text = "";
+  const child = spawn(process.execPath, [NEXT_BIN, ...args], {
+    cwd: FIXTURE_DIR,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    // Its own process group, so stop() ends the server and anything it spawned, by PID.
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk) => {
+    text += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    text += chunk;
+  });
+  return { child, output: () => text };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+export async function buildFixture(): Promise<void> {
+  const { child, output } = run(["build"], { NODE_ENV: "production" });
+  const [code] = (await once(child, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`next build failed (${code}):\n${output()}`);
+}
+
+export async function startFixture(env: Record<string, string>): Promise<RunningApp> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { child, output } = run(["start", "-H", "127.0.0.1", "-p", String(port)], {
+    NODE_ENV: "production",
+    ...env,
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    killGroup(child, "SIGTERM");
+    const timer = setTimeout(() => killGroup(child, "SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  process.once("exit", () => killGroup(child, "SIGKILL"));
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output()}`);
+      try {
+        const response = await fetch(`${url}/`);
+        if (response.status === 200) break;
+      } catch {
+        // Not listening yet.
+      }
+      if (attempt > 600) throw new Error(`next start did not answer:\n${output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  if (child.pid === undefined) throw new Error("next start has no pid");
+  return { url, pid: child.pid, output, stop };
+}
