@@ -1,0 +1,55 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const packageDir = fileURLToPath(new URL("..", import.meta.url));
+export const cliPath = fileURLToPath(new URL("../dist/cli.mjs", import.meta.url));
+
+/** The CLI tests run the built CLI; build it once if a fresh checkout has no dist yet. */
+export function ensureBuilt(): void {
+  if (existsSync(cliPath)) return;
+  const r = spawnSync("pnpm", ["build"], { cwd: packageDir, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
+}
+
+export interface CliServer {
+  child: ChildProcess;
+  url: string;
+  secretKey: string;
+  output: () => string;
+}
+
+/** Starts `authio-local start …` and waits (bounded) for the line that announces the URL and key. */
+export function startCli(args: string[], timeoutMs = 15_000): Promise<CliServer> {
+  const child = spawn(process.execPath, [cliPath, "start", "--port", "0", ...args], {
+    cwd: packageDir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`CLI did not start in time:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /AUTHIO_API_URL=(\S+)/.exec(output)?.[1];
+      const secretKey = /AUTHIO_SECRET_KEY=(\S+)/.exec(output)?.[1];
+      if (url && secretKey) {
+        clearTimeout(timer);
+        resolve({ child, url, secretKey, output: () => output });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`CLI exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+export function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
