@@ -111,9 +111,16 @@ export class KeyRing {
   }
 
   private currentRow(): KeyRow | undefined {
-    return this.db
+    const active = this.db
       .prepare("SELECT * FROM signing_keys WHERE activates_at <= ? ORDER BY activates_at DESC LIMIT 1")
       .get(this.clock.nowMs()) as KeyRow | undefined;
+    // A clock moved back before the first key (the clock-offset knob) still signs, with the earliest key.
+    return (
+      active ??
+      (this.db.prepare("SELECT * FROM signing_keys ORDER BY activates_at ASC LIMIT 1").get() as
+        | KeyRow
+        | undefined)
+    );
   }
 
   /** The key that signs now. */
