@@ -2,7 +2,6 @@ import type { AuthioError } from "../errors.js";
 import { readCookie } from "../request/cookies.js";
 import { REFRESH_COOKIE, SESSION_COOKIE } from "../request/credentials.js";
 import { type AuthResult, authenticateRequest } from "../request/decision.js";
-import type { Session } from "../session.js";
 import type { TokenVerifier } from "../verify/result.js";
 import { isSameOriginRequest } from "./csrf.js";
 import { problemPage } from "./pages.js";
@@ -144,7 +143,7 @@ export class RequestAuth {
         if (!verified?.ok) return { result, setCookies: [] };
         return {
           result: { status: "authenticated", session: verified.session, source: "cookie" },
-          setCookies: sessionCookies(verified.session, outcome.grant, secure),
+          setCookies: sessionCookies(outcome.grant, secure),
         };
       }
       case "signed_out":
@@ -254,16 +253,10 @@ export class RequestAuth {
             [clearState],
           );
     }
-    const verified = await this.#verifier.verifyDetailed(grant.accessToken).catch(() => null);
-    if (!verified?.ok) {
-      return this.#problem(
-        503,
-        "Sign-in could not be completed",
-        "The new session could not be verified. Please try again in a moment.",
-        [clearState],
-      );
-    }
-    return redirect(303, returnTo, [clearState, ...sessionCookies(verified.session, grant, secure)]);
+    // The token comes straight from Authio over an authenticated channel, and every request verifies
+    // it anyway: the cookie only needs its expiry. A token already expired (clock skew) still lands,
+    // as a cookie that expires at once, so the next request refreshes.
+    return redirect(303, returnTo, [clearState, ...sessionCookies(grant, secure)]);
   }
 
   /** Revokes the session (when there is one) and clears both cookies, then returns to `afterSignOut`. */
@@ -406,10 +399,25 @@ const jsonError = (code: string, message: string) => JSON.stringify({ error: { c
 const cookieHeaders = (cookies: readonly string[]) => cookies.map((c) => ["set-cookie", c] as const);
 const secondsUntil = (date: Date | string) => Math.floor((new Date(date).getTime() - Date.now()) / 1000);
 
-function sessionCookies(session: Session, grant: RefreshGrant, secure: boolean): string[] {
+/** The `exp` of a token Authio just issued, read without verification: only to size its cookie. */
+function accessTokenExpiry(token: string): Date | null {
+  try {
+    const payload = token.split(".")[1] ?? "";
+    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as { exp?: unknown };
+    return typeof claims.exp === "number" && Number.isFinite(claims.exp) ? new Date(claims.exp * 1000) : null;
+  } catch {
+    return null;
+  }
+}
+
+function sessionCookies(grant: RefreshGrant, secure: boolean): string[] {
   const refreshMaxAge = secondsUntil(grant.session.expiresAt);
+  const expiry = accessTokenExpiry(grant.accessToken);
   return [
-    serializeCookie(SESSION_COOKIE, grant.accessToken, { maxAge: secondsUntil(session.expiresAt), secure }),
+    serializeCookie(SESSION_COOKIE, grant.accessToken, {
+      maxAge: expiry ? secondsUntil(expiry) : 300,
+      secure,
+    }),
     serializeCookie(REFRESH_COOKIE, grant.refreshToken, {
       maxAge: Number.isFinite(refreshMaxAge) && refreshMaxAge > 0 ? refreshMaxAge : FALLBACK_REFRESH_MAX_AGE,
       secure,

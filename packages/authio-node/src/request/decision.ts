@@ -158,7 +158,10 @@ const list = (value: string | readonly string[] | undefined): readonly string[] 
 export function authorize(
   result: AuthResult,
   requirement: SessionRequirement = {},
-  request: { readonly method?: string | null; readonly accessControlRequestMethod?: unknown } = {},
+  request: {
+    readonly method?: string | null | undefined;
+    readonly accessControlRequestMethod?: unknown;
+  } = {},
 ): GuardOutcome {
   if (isCorsPreflight(request.method, request.accessControlRequestMethod)) return { action: "pass" };
   switch (result.status) {
