@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
 const timestamp = { type: "string", format: "date-time" };
 const id = (prefix) => ({ type: "string", pattern: `^${prefix}_[A-Za-z0-9_-]+$` });
-const nullable = (schema) => ({ oneOf: [schema, { type: "null" }] });
 const metadata = {
   type: "object",
   additionalProperties: { type: "string", maxLength: 500 },
@@ -250,10 +249,6 @@ const ok = (status, schema, description) => ({
 });
 const noContent = { 204: { description: "Deleted.", headers: requestIdHeader } };
 const body = (schema) => ({ required: true, content: { "application/json": { schema: ref(schema) } } });
-const optionalBody = (schema) => ({
-  required: false,
-  content: { "application/json": { schema: ref(schema) } },
-});
 const pathParam = (name, prefix) => ({
   name,
   in: "path",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import Ajv2020 from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalAuthio } from "../src/index.js";
 import { type Api, type ApiResponse, apiFor, startTestServer } from "./helpers.js";
@@ -10,7 +10,11 @@ const doc = JSON.parse(readFileSync(new URL("../openapi.json", import.meta.url),
 // OpenAPI 3.1 schemas are JSON Schema 2020-12: the whole document is registered as one schema so that
 // `#/components/schemas/…` references resolve; strict mode is off for the OpenAPI-only keywords.
 const ajv = new Ajv2020({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+// ajv-formats is CommonJS with `exports.default`: under NodeNext its default import is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  a: Ajv2020,
+) => void;
+addFormats(ajv);
 ajv.addSchema(doc, "openapi");
 
 const templates = Object.keys(doc.paths).map((template) => ({

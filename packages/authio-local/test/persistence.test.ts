@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalAuthio } from "../src/index.js";
 import { cliPath, ensureBuilt, startCli, waitForExit } from "./cli-helpers.js";
-import { apiFor, decodeJwt } from "./helpers.js";
+import { type ApiResponse, apiFor, decodeJwt } from "./helpers.js";
 
 let dir: string;
 
@@ -87,7 +87,10 @@ describe("persistence", () => {
       const stored = new Set<string>();
       let after: string | null = null;
       for (let page = 0; page < 20; page++) {
-        const r = await again("GET", `/v1/users?limit=100&order=asc${after ? `&after=${after}` : ""}`);
+        const r: ApiResponse = await again(
+          "GET",
+          `/v1/users?limit=100&order=asc${after ? `&after=${after}` : ""}`,
+        );
         for (const u of r.body.data) stored.add(u.id);
         after = r.body.listMetadata.after;
         if (!after) break;
