@@ -195,7 +195,7 @@ export function homePage(viewer: Viewer): string {
         <input id="org-slug" name="slug" required pattern="[a-z0-9-]{2,64}" placeholder="umbrella-labs">
         <button type="submit">Create organization</button>
       </form>
-      <p class="muted">You become its admin, and the app switches you into it.</p>
+      <p class="muted">You become its admin; switch to it from your organizations.</p>
     </section>
     <section class="card">
       <h2>Call the API</h2>
@@ -260,10 +260,13 @@ export function forbiddenPage(viewer: Viewer, needed = "admin"): string {
   const body = html`${topbar(viewer, "admin")}
 <main>
   <section class="card empty-state" data-testid="forbidden">
-    <div class="icon" aria-hidden="true">🔒</div>
+    <div class="icon" aria-hidden="true"><svg width="40" height="40" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/></svg></div>
     <h1>Admins only</h1>
-    <p>You are ${viewer.session.role ? html`<strong>${viewer.session.role}</strong>` : "not a member"} of
-      <strong>${org?.organization.name ?? "no organization"}</strong>. Only an organization's ${needed}s can manage its members.</p>
+    <p>${
+      org
+        ? html`Your role in <strong>${org.organization.name}</strong> is <strong>${viewer.session.role}</strong>.`
+        : html`You have not selected an organization.`
+    } Only an organization's ${needed}s can manage its members.</p>
     ${adminOf.map(
       (
         m,
@@ -281,7 +284,7 @@ export function forbiddenPage(viewer: Viewer, needed = "admin"): string {
 export function messagePage(framework: string, title: string, message: string): string {
   const body = html`<main>
   <section class="card empty-state" data-testid="message">
-    <div class="icon" aria-hidden="true">⚠️</div>
+    <div class="icon" aria-hidden="true"><svg width="40" height="40" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><path d="M12 3 2 21h20L12 3z"/><path d="M12 10v5"/><path d="M12 18h.01"/></svg></div>
     <h1>${title}</h1>
     <p>${message}</p>
     <a class="button" href="/">Back to the app</a>

@@ -1,0 +1,167 @@
+// Every example app, in a real browser (Debian's Chromium through playwright-core), against the local
+// Authio server: signed-out visit → hosted sign-in page → sign in → memberships → admin page →
+// switch organization (the role changes) → admin page refused → sign out. A screenshot per step.
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { availableExamples, build, EXAMPLES, mintAccessToken, startAll } from "@authio/demo/launch";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const inCI = process.env.CI === "true";
+if (!hasChromium && !inCI) {
+  console.warn(
+    `\n${"!".repeat(78)}\n! ${CHROMIUM} is missing: the browser suite of the examples is SKIPPED.\n! Install it with: apt-get install -y chromium\n${"!".repeat(78)}\n`,
+  );
+}
+
+const examples = availableExamples();
+const screenshots = mkdtempSync(join(tmpdir(), "authio-e2e-screenshots-"));
+const logDir = mkdtempSync(join(tmpdir(), "authio-e2e-logs-"));
+
+type Demo = Awaited<ReturnType<typeof startAll>>;
+let demo: Demo | undefined;
+let browser: Browser | undefined;
+
+describe.runIf(hasChromium || inCI)("example apps in a browser", () => {
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`${CHROMIUM} is missing (CI must install Debian's chromium).`);
+    console.log(`e2e: screenshots in ${screenshots}, server logs in ${logDir}`);
+    if (process.env.AUTHIO_E2E_NO_BUILD !== "1") build(examples, { log: () => {} });
+    demo = await startAll({ examples, fixedPorts: false, db: ":memory:", logDir, log: console.log });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    await demo?.stop();
+    console.log(`e2e: screenshots in ${screenshots}`);
+  });
+
+  it("has every example of the repository", () => {
+    expect(examples.map((e) => e.name).sort()).toEqual(EXAMPLES.map((e) => e.name).sort());
+  });
+
+  for (const example of examples) {
+    describe(example.name, () => {
+      const app = () => {
+        const found = demo?.apps.find((a) => a.name === example.name);
+        if (!found) throw new Error(`${example.name} is not running`);
+        return found;
+      };
+      let step = 0;
+      const shot = (page: Page, name: string) =>
+        page.screenshot({
+          path: join(screenshots, `${example.name}-${String(++step).padStart(2, "0")}-${name}.png`),
+          fullPage: true,
+        });
+
+      it("answers /api/me with a Bearer token, and 401 without", async () => {
+        const token = await mintAccessToken(demo!.authio, {
+          userId: "user_grace",
+          organizationId: "org_globex",
+        });
+        const me = await fetch(`${app().url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+        expect(me.status).toBe(200);
+        expect(await me.json()).toMatchObject({
+          userId: "user_grace",
+          organizationId: "org_globex",
+          role: "admin",
+        });
+        const anonymous = await fetch(`${app().url}/api/me`);
+        expect(anonymous.status).toBe(401);
+      });
+
+      it("signs in, shows memberships, switches organization, guards the admin page, signs out", async () => {
+        const context = await browser!.newContext({ viewport: { width: 1280, height: 860 } });
+        const page = await context.newPage();
+        try {
+          const base = app().url;
+          const authio = demo!.authio.url;
+
+          // 1. Signed out: the home page sends the browser to the hosted sign-in page.
+          await page.goto(`${base}/`);
+          await page.waitForURL((url) => url.href.startsWith(`${authio}/v1/authorize`));
+          await expect.poll(() => page.getByTestId("signin-page").isVisible()).toBe(true);
+          await shot(page, "sign-in-page");
+
+          // 2. Sign in as Ada (admin of Acme, member of Globex): she picks an organization.
+          await page.locator('[data-testid="signin-user"][data-email="ada@acme.example"]').click();
+          await page.locator('[data-testid="signin-org"][data-slug="acme"]').waitFor();
+          await shot(page, "choose-organization");
+          await page.locator('[data-testid="signin-org"][data-slug="acme"]').click();
+
+          // 3. Back in the app: who she is, her organizations, her role in Acme.
+          await page.waitForURL(`${base}/`);
+          await expect(page.getByTestId("current-user").getAttribute("data-user-id")).resolves.toBe(
+            "user_ada",
+          );
+          await expect(page.getByTestId("current-org").getAttribute("data-organization-id")).resolves.toBe(
+            "org_acme",
+          );
+          await expect(page.getByTestId("current-role").textContent()).resolves.toBe("admin");
+          await expect(page.getByTestId("membership").count()).resolves.toBe(2);
+          const cookies = await context.cookies(base);
+          expect(cookies.map((c) => c.name)).toEqual(
+            expect.arrayContaining(["authio_session", "authio_refresh"]),
+          );
+          await shot(page, "home-admin-of-acme");
+
+          // 4. The admin page lists Acme's members.
+          const admin = await page.goto(`${base}/admin`);
+          expect(admin?.status()).toBe(200);
+          await expect(page.getByTestId("member").count()).resolves.toBe(3);
+          await shot(page, "admin-page");
+
+          // 5. Switch to Globex (a form POST): the role shown becomes member.
+          await page.goto(`${base}/`);
+          await page.locator('[data-testid="switch-org"][data-organization-id="org_globex"]').click();
+          await page.waitForURL(`${base}/`);
+          await expect.poll(() => page.getByTestId("current-role").textContent()).toBe("member");
+          await expect(page.getByTestId("current-org").getAttribute("data-organization-id")).resolves.toBe(
+            "org_globex",
+          );
+          await shot(page, "switched-to-globex");
+
+          // 6. A member is refused the admin page, with a page that says why.
+          const refused = await page.goto(`${base}/admin`);
+          expect(refused?.status()).toBe(403);
+          await expect(page.getByTestId("forbidden").isVisible()).resolves.toBe(true);
+          await shot(page, "admin-refused");
+
+          // 7. Sign out: the cookies are gone and the app sends the browser to sign in again.
+          await page.goto(`${base}/`);
+          await page.getByTestId("sign-out").click();
+          await page.waitForURL((url) => url.href.startsWith(`${authio}/v1/authorize`));
+          const after = await context.cookies(base);
+          expect(after.map((c) => c.name)).not.toContain("authio_session");
+          expect(after.map((c) => c.name)).not.toContain("authio_refresh");
+          const me = await page.goto(`${base}/api/me`);
+          expect(me?.status()).toBe(401);
+          await page.goto(`${base}/`);
+          await page.waitForURL((url) => url.href.startsWith(`${authio}/v1/authorize`));
+          await shot(page, "signed-out");
+        } catch (error) {
+          await shot(page, "failure").catch(() => {});
+          throw error;
+        } finally {
+          await context.close();
+        }
+      });
+    });
+  }
+});
