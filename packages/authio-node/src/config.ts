@@ -4,13 +4,18 @@ import {
   type TransportConfig,
   type TransportOptions,
 } from "./management/transport-options.js";
+import {
+  resolveVerificationOptions,
+  type VerificationConfig,
+  type VerificationOptions,
+} from "./verify/options.js";
 
 /**
  * Options of `new Authio(options)`. Every knob has a safe default; invalid values throw an
  * `AuthioError` with code `invalid_config` at construction, naming the option (never its value when
  * it is a secret).
  */
-export interface AuthioOptions extends TransportOptions {
+export interface AuthioOptions extends TransportOptions, VerificationOptions {
   /** The environment's secret key, `sk_test_…` or `sk_live_…`. Default: `AUTHIO_SECRET_KEY`. */
   apiKey?: string | undefined;
   /** Default: `AUTHIO_API_URL`, else `https://api.authio.com`. */
@@ -25,6 +30,8 @@ export interface ResolvedConfig {
   readonly apiUrl: string;
   /** Timeouts, retries, `fetch` and User-Agent of Management API calls. */
   readonly transport: TransportConfig;
+  /** Issuer, algorithms, clock tolerance, keys and caches of `sessions.verify`. */
+  readonly verification: VerificationConfig;
 }
 
 /** Reads an environment variable where there is a `process` (Node, Bun; Deno's npm compat); never throws. */
@@ -63,5 +70,11 @@ export function resolveConfig(options: AuthioOptions = {}): ResolvedConfig {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw invalidConfig("apiUrl", "expected an absolute http(s) URL.");
   }
-  return { apiKey, apiUrl: url.href.replace(/\/+$/, ""), transport: resolveTransportOptions(options) };
+  const apiUrl = url.href.replace(/\/+$/, "");
+  return {
+    apiKey,
+    apiUrl,
+    transport: resolveTransportOptions(options),
+    verification: resolveVerificationOptions(options, apiUrl),
+  };
 }

@@ -89,6 +89,8 @@ export {
   type SessionRequirement,
 } from "./request/decision.js";
 export type { Session, SessionClaims } from "./session.js";
+export type { SigningAlgorithm } from "./verify/algorithms.js";
+export type { JwksCacheOptions, VerificationOptions } from "./verify/options.js";
 export type { VerifyFailureReason, VerifyResult } from "./verify/result.js";
 export {
   type MembershipEvent,

@@ -14,6 +14,8 @@ export interface JwksBehavior {
   /** Destroy the socket without answering. */
   drop?: boolean;
   extraHeaders?: Record<string, string>;
+  /** Serve these keys instead of the published ones (as captured when the request arrived). */
+  keys?: readonly TestKey[] | readonly Record<string, unknown>[];
 }
 
 export interface JwksServer {
@@ -25,6 +27,12 @@ export interface JwksServer {
   setKeys(keys: readonly TestKey[] | readonly Record<string, unknown>[]): void;
   /** Applies `behavior` to every following request until it is called again (`{}` restores the default). */
   setBehavior(behavior: JwksBehavior): void;
+  /** One-shot behaviors: the next requests take them in order, then `setBehavior`'s applies again. */
+  queueBehaviors(...behaviors: JwksBehavior[]): void;
+  /** Serves another environment at the same base URL: requests with `secretKey` get these keys. */
+  addEnvironment(secretKey: string, keys: readonly TestKey[] | readonly Record<string, unknown>[]): void;
+  /** Requests received at `/v1/jwks` with each secret key (the `Authorization` token). */
+  requestsFor(secretKey: string): number;
   close(): Promise<void>;
 }
 
@@ -34,9 +42,14 @@ export async function startJwksServer(
   options: { secretKey?: string } = {},
 ): Promise<JwksServer> {
   const secretKey = options.secretKey ?? "sk_test_jwks_server";
-  let published: unknown[] = keys.map((k) => k.jwk);
+  const toJwks = (list: readonly TestKey[] | readonly Record<string, unknown>[]): unknown[] =>
+    list.map((k) => ("privateKey" in k && "jwk" in k ? (k as TestKey).jwk : k));
+  const environments = new Map<string, unknown[]>([[secretKey, toJwks(keys)]]);
+  const perKey = new Map<string, number>();
   let behavior: JwksBehavior = {};
+  const queue: JwksBehavior[] = [];
   let requests = 0;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (req.url !== "/v1/jwks") {
@@ -44,13 +57,18 @@ export async function startJwksServer(
       return;
     }
     requests++;
-    const current = behavior;
+    const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    perKey.set(presented, (perKey.get(presented) ?? 0) + 1);
+    const current = queue.shift() ?? behavior;
+    // The answer reflects the keys published when the request arrived, even if it is sent late.
+    const known = environments.get(presented);
+    const snapshot = known && current.keys ? toJwks(current.keys) : known;
     const answer = () => {
       if (current.drop) {
         req.socket.destroy();
         return;
       }
-      if (req.headers.authorization !== `Bearer ${secretKey}`) {
+      if (snapshot === undefined) {
         res.writeHead(401, { "content-type": "application/json" });
         res.end('{"error":{"code":"invalid_api_key","message":"Invalid API key."}}');
         return;
@@ -64,10 +82,15 @@ export async function startJwksServer(
         "cache-control": "public, max-age=300",
         ...current.extraHeaders,
       });
-      res.end(current.body ?? JSON.stringify({ keys: published }));
+      res.end(current.body ?? JSON.stringify({ keys: snapshot }));
     };
-    if (current.delayMs) setTimeout(answer, current.delayMs);
-    else answer();
+    if (current.delayMs) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        answer();
+      }, current.delayMs);
+      timers.add(timer);
+    } else answer();
   };
 
   const server = createServer(handle);
@@ -80,13 +103,24 @@ export async function startJwksServer(
       return requests;
     },
     setKeys(next) {
-      published = next.map((k) => ("jwk" in k ? (k as TestKey).jwk : k));
+      environments.set(secretKey, toJwks(next));
     },
     setBehavior(next) {
       behavior = next;
     },
+    queueBehaviors(...next) {
+      queue.push(...next);
+    },
+    addEnvironment(otherKey, otherKeys) {
+      environments.set(otherKey, toJwks(otherKeys));
+    },
+    requestsFor(key) {
+      return perKey.get(key) ?? 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,0 +1,60 @@
+import type { Session } from "../session.js";
+import type { SigningAlgorithm } from "./algorithms.js";
+import type { VerificationKey } from "./key-set.js";
+
+interface Entry {
+  readonly session: Session;
+  /** The key that verified the token: a hit counts only while that same key is current. */
+  readonly key: VerificationKey;
+  readonly kid: string;
+  readonly alg: SigningAlgorithm;
+}
+
+/**
+ * Verdicts for tokens that verified, keyed by the whole token string: a hit is for exactly the bytes
+ * that were verified, never for a token that merely decodes to the same claims. Bounded (oldest entry
+ * evicted first, tokens are at most 16 KiB), and an entry is dropped as soon as a lookup finds it
+ * expired; the verifier re-checks `exp` on every hit and that the key that verified the token is still
+ * in the current key set.
+ */
+export class VerifiedTokenCache {
+  readonly #max: number;
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(maxEntries: number) {
+    this.#max = maxEntries;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The cached session if the token is still unexpired at `now` (seconds, tolerance included) and
+   * `currentKey` still returns the key that verified it.
+   */
+  get(
+    token: string,
+    now: number,
+    tolerance: number,
+    currentKey: (kid: string, alg: SigningAlgorithm) => VerificationKey | undefined,
+  ): Session | undefined {
+    const entry = this.#entries.get(token);
+    if (entry === undefined) return undefined;
+    if (now >= entry.session.claims.exp + tolerance || currentKey(entry.kid, entry.alg) !== entry.key) {
+      this.#entries.delete(token);
+      return undefined;
+    }
+    return entry.session;
+  }
+
+  set(token: string, session: Session, key: VerificationKey, kid: string, alg: SigningAlgorithm): void {
+    if (this.#max <= 0) return;
+    if (this.#entries.size >= this.#max) {
+      // Map iteration follows insertion order: the first key is the oldest entry.
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(token, { session, key, kid, alg });
+  }
+}
