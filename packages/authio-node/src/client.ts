@@ -1,3 +1,4 @@
+import { RefreshCoordinator } from "./browser/refresh.js";
 import { RequestAuth, type RequestAuthOptions } from "./browser/request-auth.js";
 import { type AuthioOptions, resolveConfig } from "./config.js";
 import { Memberships } from "./management/memberships.js";
@@ -26,6 +27,7 @@ export class Authio {
   readonly webhooks: Webhooks;
   readonly #verifier: SessionVerifier;
   readonly #apiUrl: string;
+  #refresher: RefreshCoordinator | undefined;
 
   constructor(options: AuthioOptions = {}) {
     const config = resolveConfig(options);
@@ -54,6 +56,7 @@ export class Authio {
    * and switch-organization routes.
    */
   createRequestAuth(options: RequestAuthOptions = {}): RequestAuth {
-    return new RequestAuth(this.#verifier, this.sessions, this.#apiUrl, options);
+    this.#refresher ??= new RefreshCoordinator((refreshToken) => this.sessions.refresh({ refreshToken }));
+    return new RequestAuth(this.#verifier, this.sessions, this.#apiUrl, this.#refresher, options);
   }
 }

@@ -5,7 +5,7 @@ import { type AuthResult, authenticateRequest } from "../request/decision.js";
 import type { TokenVerifier } from "../verify/result.js";
 import { isSameOriginRequest } from "./csrf.js";
 import { problemPage } from "./pages.js";
-import { RefreshCoordinator, type RefreshGrant } from "./refresh.js";
+import type { RefreshCoordinator, RefreshGrant } from "./refresh.js";
 import { safeReturnPath } from "./return-path.js";
 import { clearCookie, cookiesAreSecure, serializeCookie } from "./set-cookie.js";
 
@@ -86,16 +86,21 @@ export class RequestAuth {
   readonly #allowedOrigins: ReadonlySet<string>;
   readonly #leewayMs: number;
 
+  /**
+   * Built by `authio.createRequestAuth()`. Every `RequestAuth` of one client shares its
+   * `RefreshCoordinator`, so an adapter's middleware and its routes refresh a browser only once.
+   */
   constructor(
     verifier: TokenVerifier,
     sessions: BrowserSessionsApi,
     apiUrl: string,
+    refresher: RefreshCoordinator,
     options: RequestAuthOptions = {},
   ) {
     this.#verifier = verifier;
     this.#sessions = sessions;
     this.#apiUrl = apiUrl;
-    this.#refresher = new RefreshCoordinator((refreshToken) => sessions.refresh({ refreshToken }));
+    this.#refresher = refresher;
     this.#paths = { ...DEFAULT_PATHS, ...options.paths };
     this.#afterSignOut = safeReturnPath(options.afterSignOut);
     this.#allowedOrigins = new Set(options.allowedOrigins ?? []);
