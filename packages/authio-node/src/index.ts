@@ -1,4 +1,11 @@
 export {
+  denialResponse,
+  fromFetchRequest,
+  fromNodeRequest,
+  type NodeLikeRequest,
+  toFetchResponse,
+} from "./browser/adapt.js";
+export {
   type Authentication,
   type AuthRequest,
   type AuthResponse,

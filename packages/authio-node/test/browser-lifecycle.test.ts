@@ -4,16 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { type LifecycleEnvironment, lifecycleCases, startLifecycleEnvironment } from "@authio/test-kit";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { Authio, type AuthRequest, authorize, type RequestAuth } from "../src/index.js";
-
-function toAuthRequest(req: IncomingMessage): AuthRequest {
-  return {
-    method: req.method ?? "GET",
-    url: `http://${req.headers.host}${req.url}`,
-    headers: { get: (name) => req.headersDistinct[name]?.[0] ?? null },
-    authorization: req.headersDistinct.authorization,
-  };
-}
+import { Authio, authorize, fromNodeRequest, type RequestAuth } from "../src/index.js";
 
 function send(
   res: ServerResponse,
@@ -28,7 +19,7 @@ function send(
 
 function fixture(auth: RequestAuth) {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    const request = toAuthRequest(req);
+    const request = fromNodeRequest(req);
     const answer = await auth.handle(request);
     if (answer) return send(res, answer.status, answer.headers, answer.body);
     const { result, setCookies } = await auth.authenticate(request);
