@@ -64,14 +64,15 @@ export function makeProxy(client: () => AuthioLike) {
       const method = request.method.toUpperCase();
       const page = path !== null && !isApi(path) && (method === "GET" || method === "HEAD");
       if (signIn && page && outcome.response.status === 401) {
-        const target = new URL(signIn.path, "http://n");
+        const target = new URL(signIn.path, request.url);
         target.searchParams.set("return_to", path + search);
-        // Relative: `request.url` may name another host than the browser used (`localhost` for
-        // `127.0.0.1`), and an absolute redirect there would lose the session cookie.
+        // Next's proxy runtime needs an absolute Location and makes a same-host one relative again
+        // before it reaches the browser. That matters: under `next start -H 127.0.0.1`, `request.url`
+        // says `localhost`, and an absolute redirect there would move the browser to another cookie host.
         return new Response(null, {
           status: 307,
           headers: {
-            location: target.pathname + target.search,
+            location: target.href,
             "cache-control": "no-store",
             vary: "Authorization, Cookie",
           },
