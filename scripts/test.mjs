@@ -87,6 +87,9 @@ try {
       "scripts/check-packages.mjs",
     ]);
     await vitestStep("vitest (Node)", []);
+    await countedStep("Hono adapter conformance on Bun and Deno", process.execPath, [
+      "packages/authio-hono/test/runtimes/run.mjs",
+    ]);
     await countedStep("benchmarks, quick mode (they still run)", process.execPath, [
       "scripts/bench.mjs",
       "--quick",

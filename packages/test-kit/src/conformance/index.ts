@@ -40,42 +40,9 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { JwksServer } from "../jwks-server.ts";
 import { startJwksServer } from "../jwks-server.ts";
 import { createTestKey, signToken, type TestKey } from "../keys.ts";
+import { CONFORMANCE_USERS, FIXTURE_ROUTES, FORGED_SESSION } from "./fixture.ts";
 
-export const FIXTURE_ROUTES = {
-  public: "/public",
-  private: "/private",
-  org: "/org",
-  admin: "/admin",
-  perm: "/perm",
-  forgedPublic: "/forged/public",
-  forgedPrivate: "/forged/private",
-} as const;
-
-/** What the fixture's guards require. */
-export const FIXTURE_REQUIREMENTS = {
-  admin: { role: "admin" },
-  perm: { permission: "reports:read" },
-} as const;
-
-/** The session a rogue middleware tries to plant (the `/forged/*` routes). */
-export const FORGED_SESSION = Object.freeze({
-  sessionId: "session_forged",
-  userId: "user_forged",
-  orgId: "org_forged",
-  role: "admin",
-  permissions: Object.freeze(["reports:read"]),
-  actor: null,
-  issuedAt: new Date(0),
-  expiresAt: new Date(8.64e15),
-  claims: Object.freeze({ iss: "forged", sub: "user_forged", sid: "session_forged", iat: 0, exp: 8.64e12 }),
-});
-
-export const CONFORMANCE_USERS = {
-  user: "user_conf_plain",
-  member: "user_conf_member",
-  admin: "user_conf_admin",
-  org: "org_conf_acme",
-} as const;
+export { CONFORMANCE_USERS, FIXTURE_REQUIREMENTS, FIXTURE_ROUTES, FORGED_SESSION } from "./fixture.ts";
 
 /** The tokens the matrix sends, by name. */
 export interface ConformanceTokens {
@@ -573,7 +540,7 @@ export function sendRaw(
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
-      { method, headers: { connection: "close", ...grouped }, timeout: timeoutMs },
+      { method, headers: { connection: "close", ...grouped }, timeout: timeoutMs, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -716,7 +683,11 @@ export async function runConformance(
       await runConformanceCase(c, target);
       passed++;
     } catch (err) {
-      failures.push({ name: c.name, message: err instanceof Error ? err.message : String(err) });
+      const message = err instanceof Error ? err.message : String(err);
+      failures.push({
+        name: c.name,
+        message: err instanceof ConformanceFailure ? message : `${c.name}: ${message}`,
+      });
     }
   }
   return { passed, failed: failures.length, failures };
