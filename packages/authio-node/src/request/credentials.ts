@@ -29,12 +29,19 @@ export type ExtractedToken =
 
 const BEARER = /^[ \t]*bearer[ \t]+([^ \t]+)[ \t]*$/i;
 
+type HeadersLike = { get(name: string): string | null };
+const isHeadersLike = (value: unknown): value is HeadersLike =>
+  typeof value === "object" && value !== null && typeof (value as Partial<HeadersLike>).get === "function";
+
 function toCredentials(input: CredentialsInput): RequestCredentials {
-  if (typeof Headers !== "undefined" && input instanceof Headers) {
+  // Recognised by shape, not `instanceof`: a Request or Headers from another fetch implementation or
+  // realm (undici's package, a polyfill, a test runner's) must not read as "no credentials".
+  if (isHeadersLike(input)) {
     // Fetch joins repeated headers with ", ", which the comma check below refuses.
     return { authorization: input.get("authorization"), cookie: input.get("cookie") };
   }
-  if (typeof Request !== "undefined" && input instanceof Request) return toCredentials(input.headers);
+  const headers = (input as { headers?: unknown }).headers;
+  if (isHeadersLike(headers)) return toCredentials(headers as Headers);
   return input as RequestCredentials;
 }
 
