@@ -177,7 +177,7 @@ describe("fault injection", () => {
 
   test("the local server's own fault knobs: lost answers after commit are replayed, never duplicated", async () => {
     const authio = clientFor(local, { maxRetries: 2, retryBaseDelay: 2, maxRetryDelay: 20 });
-    local.faults.add({
+    await local.faults.add({
       kind: "status",
       status: 500,
       when: "after",
@@ -185,7 +185,13 @@ describe("fault injection", () => {
       path: "/v1/users",
       method: "POST",
     });
-    local.faults.add({ kind: "drop", when: "after", probability: 0.1, path: "/v1/users", method: "POST" });
+    await local.faults.add({
+      kind: "drop",
+      when: "after",
+      probability: 0.1,
+      path: "/v1/users",
+      method: "POST",
+    });
     let surfaced = 0;
     try {
       const users = await Promise.all(
@@ -207,7 +213,7 @@ describe("fault injection", () => {
       );
       expect(new Set(users.map((u) => u.id)).size).toBe(100);
     } finally {
-      local.faults.clear();
+      await local.faults.clear();
     }
     expect(surfaced).toBeLessThan(100);
     const all = await (await authio.users.list({ limit: 100 })).toArray();

@@ -1,14 +1,95 @@
 /**
  * Starts the local Authio server (`@authio/local`, real HTTP and SQLite) for a Management suite, and
  * builds SDK clients pointed at it.
+ *
+ * On Node the server runs in-process (its programmatic API). On Bun and Deno, where its SQLite driver
+ * (better-sqlite3, a Node addon) does not load, it runs as a Node child process through its CLI, and
+ * the same helpers drive it over its `/v1/_local/*` admin routes — so the suites run unchanged there.
  */
-import { type LocalAuthio, type LocalAuthioOptions, startLocalAuthio } from "@authio/local";
+import type { FaultRule, LocalAuthioOptions, RateLimitRule, Seed, SeedResult } from "@authio/local";
 import { Authio, type AuthioOptions } from "../src/index.ts";
 
-export type { LocalAuthio };
+/** What the suites use of a local server, in-process or not. */
+export interface LocalAuthio {
+  readonly url: string;
+  readonly secretKey: string;
+  readonly webhookSecrets: readonly string[];
+  seed(seed: Seed): Promise<SeedResult>;
+  createSession(input: { userId: string; organizationId?: string | null }): Promise<{
+    session: { id: string };
+    accessToken: string;
+    refreshToken: string;
+  }>;
+  readonly faults: {
+    add(rule: FaultRule): Promise<unknown> | unknown;
+    rateLimit(rule: RateLimitRule | null): Promise<unknown> | unknown;
+    clear(): Promise<unknown> | unknown;
+  };
+  stop(): Promise<void>;
+}
 
-export async function startLocal(options: LocalAuthioOptions = {}): Promise<LocalAuthio> {
-  return startLocalAuthio({ port: 0, db: ":memory:", ...options });
+type Options = Pick<LocalAuthioOptions, "webhooks" | "webhookSecret">;
+
+const g = globalThis as { Bun?: unknown; Deno?: unknown };
+export const RUNTIME = g.Bun ? "bun" : g.Deno ? "deno" : "node";
+
+export async function startLocal(options: Options = {}): Promise<LocalAuthio> {
+  if (RUNTIME === "node") {
+    const { startLocalAuthio } = await import("@authio/local");
+    return startLocalAuthio({ port: 0, db: ":memory:", ...options });
+  }
+  return startLocalProcess(options);
+}
+
+/** The CLI in a Node child process; its first lines announce the URL and the secret key. */
+async function startLocalProcess(options: Options): Promise<LocalAuthio> {
+  const { spawn } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const cli = fileURLToPath(new URL("../../authio-local/dist/cli.mjs", import.meta.url));
+  const secrets = options.webhookSecret === undefined ? [] : [options.webhookSecret].flat();
+  const args = [cli, "--port", "0", "--db", ":memory:", "--quiet"];
+  for (const url of options.webhooks ?? []) args.push("--webhook-url", url);
+  for (const secret of secrets) args.push("--webhook-secret", secret);
+  const child = spawn("node", args, { stdio: ["ignore", "pipe", "inherit"] });
+  const { url, secretKey } = await new Promise<{ url: string; secretKey: string }>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const url = /AUTHIO_API_URL=(\S+)/.exec(out)?.[1];
+      const secretKey = /AUTHIO_SECRET_KEY=(\S+)/.exec(out)?.[1];
+      if (url && secretKey) resolve({ url, secretKey });
+    });
+    child.on("exit", (code) => reject(new Error(`authio-local exited with ${code}: ${out}`)));
+  });
+  const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${secretKey}`, "content-type": "application/json" },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    url,
+    secretKey,
+    webhookSecrets: secrets,
+    seed: (seed) => admin("POST", "/v1/_local/seed", seed) as Promise<SeedResult>,
+    createSession: ({ userId, organizationId }) =>
+      admin("POST", "/v1/sessions", organizationId ? { userId, organizationId } : { userId }) as never,
+    faults: {
+      add: (rule) => admin("POST", "/v1/_local/faults", { faults: [rule] }),
+      rateLimit: (rule) => admin("POST", "/v1/_local/faults", { rateLimit: rule }),
+      clear: () => admin("DELETE", "/v1/_local/faults"),
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
 }
 
 /** A client of `local`; small backoffs so that retry paths stay fast in tests. */
