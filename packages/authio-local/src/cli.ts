@@ -120,7 +120,11 @@ async function startCommand(args: string[]): Promise<void> {
   AUTHIO_SECRET_KEY=${local.secretKey}
   database: ${local.dbPath}
   sign-in page: ${local.url}/v1/authorize?redirect_uri=http://localhost:3000/callback
-  OpenAPI: ${local.url}/openapi.json${options.webhooks?.length ? `\n  webhooks: ${options.webhooks.join(", ")}` : ""}`);
+  OpenAPI: ${local.url}/openapi.json${
+    options.webhooks?.length
+      ? `\n  webhooks: ${options.webhooks.join(", ")}\n  AUTHIO_WEBHOOK_SECRET=${local.webhookSecrets.join(",")}`
+      : ""
+  }`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -115,7 +115,8 @@ function bearer(req: IncomingMessage): string | null {
   // Several Authorization headers are ambiguous: refuse rather than pick one.
   const values = req.headersDistinct.authorization;
   if (values?.length !== 1) return null;
-  const m = /^Bearer ([!-~]+)$/.exec(values[0] ?? "");
+  // The scheme is case-insensitive (RFC 9110 §11.1).
+  const m = /^Bearer +([!-~]+)$/i.exec(values[0] ?? "");
   return m?.[1] ?? null;
 }
 
@@ -470,6 +471,16 @@ async function start(
   settings.issuer = url;
   worker.start();
 
+  // Housekeeping: forget idempotency keys past 24 h and sign-in codes past their minute, hourly.
+  const purge = () => {
+    const now = clock.nowMs();
+    db.prepare("DELETE FROM idempotency_keys WHERE created_at <= ?").run(now - IDEMPOTENCY_TTL_MS);
+    db.prepare("DELETE FROM sign_in_codes WHERE expires_at <= ?").run(now - 3600_000);
+  };
+  purge();
+  const purgeTimer = setInterval(purge, 3600_000);
+  purgeTimer.unref();
+
   let stopping: Promise<void> | null = null;
   const local: LocalAuthio = {
     url,
@@ -496,6 +507,7 @@ async function start(
     },
     stop: () => {
       stopping ??= (async () => {
+        clearInterval(purgeTimer);
         for (const t of stalls) clearTimeout(t);
         stalls.clear();
         await worker?.stop();

@@ -178,7 +178,7 @@ function userPickerPage(
 <input type="hidden" name="user_id" value="${escapeHtml(u.id)}">
 <button class="option" type="submit" data-testid="signin-user" data-user-id="${escapeHtml(u.id)}" data-email="${escapeHtml(u.email)}">
 <span class="avatar" aria-hidden="true">${escapeHtml(initials(u))}</span>
-<span class="who"><strong>${escapeHtml(displayName(u))}</strong><span>${escapeHtml(u.email)}</span></span>
+<span class="who"><strong>${escapeHtml(displayName(u))}</strong>${displayName(u) === u.email ? "" : `<span>${escapeHtml(u.email)}</span>`}</span>
 </button></form></li>`,
     )
     .join("\n");
@@ -223,9 +223,18 @@ function organizationPickerPage(flow: Flow, csrf: string, user: User, membership
   return layout(
     "Choose an organization",
     `<h1>Choose an organization</h1>
-<p class="sub">Signed in as <strong data-testid="signin-selected-user">${escapeHtml(user.email)}</strong></p>
-<ul id="signin-organizations">${items}</ul>`,
+<p class="sub">Continuing as <strong data-testid="signin-selected-user">${escapeHtml(user.email)}</strong></p>
+<ul id="signin-organizations">${items}</ul>
+<p class="sub"><a href="${escapeHtml(backUrl(flow))}" data-testid="signin-back">Use another account</a></p>`,
   );
+}
+
+/** The first step again, with the same parameters. */
+function backUrl(flow: Flow): string {
+  const params = new URLSearchParams({ redirect_uri: flow.redirectUri });
+  if (flow.state !== null) params.set("state", flow.state);
+  if (flow.organizationId !== null) params.set("organization_id", flow.organizationId);
+  return `${SIGN_IN_PATH}?${params}`;
 }
 
 function errorPage(message: string): string {
