@@ -45,7 +45,9 @@ export function makeRouteWrappers(client: () => AuthioLike) {
       });
       if (outcome.action === "pass") return new Response(null, { status: 204 });
       if (outcome.action === "deny") return denialResponse(outcome.response, request.method);
-      const response = await handler(request, { ...context, session: outcome.session });
+      // Frozen, with the session last: nothing the caller passed in, nor the handler's own helpers,
+      // can put another session in its place.
+      const response = await handler(request, Object.freeze({ ...context, session: outcome.session }));
       return withSessionHeaders(response);
     };
   }
@@ -59,7 +61,7 @@ export function makeRouteWrappers(client: () => AuthioLike) {
   ): RouteHandler<Params, Req> {
     return async (request, context) => {
       const result = await client().authenticateRequest(request);
-      const response = await handler(request, { ...context, session: result.session });
+      const response = await handler(request, Object.freeze({ ...context, session: result.session }));
       return withSessionHeaders(response);
     };
   }
