@@ -90,6 +90,9 @@ try {
     await countedStep("Hono adapter conformance on Bun and Deno", process.execPath, [
       "packages/authio-hono/test/runtimes/run.mjs",
     ]);
+    await countedStep("core verification suites on Bun and Deno", process.execPath, [
+      "packages/authio-node/scripts/test-runtimes.mjs",
+    ]);
     await countedStep("benchmarks, quick mode (they still run)", process.execPath, [
       "scripts/bench.mjs",
       "--quick",

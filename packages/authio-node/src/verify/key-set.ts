@@ -2,6 +2,7 @@ import type { JWK } from "jose";
 import { type AlgorithmSpec, algorithmSpec, MIN_RSA_BITS, type SigningAlgorithm } from "./algorithms.js";
 import { decodeBase64url, isCanonicalBase64url } from "./base64url.js";
 import type { CryptoBackend, SignatureCheck } from "./crypto-backend.js";
+import { isPointOnCurve } from "./ec-point.js";
 
 /** One usable public key for one algorithm. */
 export interface VerificationKey {
@@ -15,7 +16,7 @@ const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
 
 /**
  * The algorithms (among `allowed`) a JWK may verify, or none when the key is unfit (API.md §3): not an
- * EC or RSA public key, `use` other than `sig`, `key_ops` without `verify`, private members, an RSA
+ * EC or RSA public key (an EC point must lie on its curve), `use` other than `sig`, `key_ops` without `verify`, private members, an RSA
  * modulus under 2048 bits, an `alg` that is not allowed or does not match the key type.
  */
 export function fitAlgorithms(jwk: unknown, allowed: ReadonlySet<SigningAlgorithm>): AlgorithmSpec[] {
@@ -31,7 +32,7 @@ export function fitAlgorithms(jwk: unknown, allowed: ReadonlySet<SigningAlgorith
 
   const kty = own("kty");
   if (kty === "EC") {
-    if (typeof own("x") !== "string" || typeof own("y") !== "string") return [];
+    if (!isPointOnCurve(own("crv"), own("x"), own("y"))) return [];
   } else if (kty === "RSA") {
     const n = own("n");
     const e = own("e");
