@@ -354,6 +354,27 @@ describe("management transport", () => {
     expect(err.message).toContain("[redacted]");
   });
 
+  test("a key of any shape is cut out of an echoed error; the client object shows no key", async () => {
+    const oddKey = "local-dev-key-0123456789";
+    reset((req, res) => {
+      res.writeHead(401, { "content-type": "application/json", "x-request-id": "req_echo2" });
+      res.end(
+        JSON.stringify({
+          error: { code: "invalid_api_key", message: `Unknown key ${req.headers.authorization?.slice(7)}` },
+        }),
+      );
+    });
+    const authio = client({ apiKey: oddKey });
+    const err = await caught(authio.organizations.get("org_1"));
+    expect(`${err.message}${err.stack}${JSON.stringify(err)}`).not.toContain(oddKey);
+    const { inspect } = await import("node:util");
+    const shown = `${inspect(authio, { depth: 20, showHidden: true })}${JSON.stringify(authio)}`;
+    expect(shown).not.toContain(oddKey);
+    expect(inspect(new Authio({ apiKey: SECRET }), { depth: 20, showHidden: true })).not.toContain(
+      "transportSecret",
+    );
+  });
+
   test("ids are encoded into the path, and empty ids are refused before sending", async () => {
     reset((_req, res) => json(res, 200, organization()));
     await client().organizations.get("org_1/../../v1/users");

@@ -168,7 +168,13 @@ export class Transport {
           retryable: true,
         };
       }
-      return interpret(response, text, parse);
+      // A server (or a proxy) that echoes the request back must not put the key into an error: cut the
+      // exact key out of any error body, whatever its shape (a custom key need not look like `sk_…`).
+      return interpret(
+        response,
+        response.ok ? text : text.split(apiKeyOf(init.headers)).join("[redacted]"),
+        parse,
+      );
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", forwardAbort);
@@ -215,6 +221,10 @@ function interpret<T extends object>(
   }
   const error = errorFromResponse(meta, text);
   return { error, retryable: isRetryableStatus(meta.status) };
+}
+
+function apiKeyOf(headers: Record<string, string>): string {
+  return (headers.authorization ?? "").slice("Bearer ".length) || "\u0000";
 }
 
 function invalidResponse(meta: ResponseMeta, message: string): AttemptFailure {
