@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// Adapters benchmark: requests/s of the same `GET /hello` route, unguarded and guarded, for
+// @authio/express, @authio/fastify and @authio/hono, beside the library a user would otherwise pick
+// (express-jwt + jwks-rsa, @fastify/jwt + get-jwks, hono/jwk) — with one repeated token and with
+// distinct tokens. The server and the load generator (autocannon) run in separate processes, pinned to
+// separate cores when `taskset` exists; every case runs several times, interleaved, and the medians
+// are reported. `BENCH_QUICK=1`: one short repetition, only to prove the script runs.
+//
+//   node bench/adapters.bench.mjs      → prints the table, writes bench-results/adapters.md
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { fmt, median, quick, table, writeSection } from "./lib/report.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const REPS = quick ? 1 : 3;
+const SECONDS = quick ? 1 : 5;
+const WARMUP_SECONDS = quick ? 1 : 2;
+const CONNECTIONS = 32;
+const DISTINCT = quick ? 2_000 : 50_000;
+const pinned = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+const pin = (core, cmd, args) => (pinned ? ["taskset", ["-c", String(core), cmd, ...args]] : [cmd, args]);
+
+// ── keys, JWKS endpoint, tokens ──
+const { privateKey, publicKey } = await generateKeyPair("ES256");
+const jwk = { ...(await exportJWK(publicKey)), kid: "key_bench", alg: "ES256", use: "sig" };
+const jwks = createServer((req, res) => {
+  res.writeHead(req.url === "/v1/jwks" ? 200 : 404, {
+    "content-type": "application/json",
+    "cache-control": "public, max-age=300",
+  });
+  res.end(JSON.stringify({ keys: [jwk] }));
+});
+await new Promise((r) => jwks.listen(0, "127.0.0.1", r));
+const issuer = `http://127.0.0.1:${jwks.address().port}`;
+const now = Math.floor(Date.now() / 1000);
+const mint = (i) =>
+  new SignJWT({ sub: `user_bench${i}`, sid: `session_bench${i}`, org_id: "org_bench", role: "admin" })
+    .setProtectedHeader({ alg: "ES256", kid: "key_bench", typ: "JWT" })
+    .setIssuer(issuer)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .setJti(`jti_${i}`)
+    .sign(privateKey);
+const repeated = [await mint(0)];
+const distinct = [];
+for (let i = 1; i <= DISTINCT; i++) distinct.push(await mint(i));
+
+const tmp = mkdtempSync(join(tmpdir(), "authio-bench-"));
+const tokenFiles = { repeated: join(tmp, "repeated.json"), distinct: join(tmp, "distinct.json") };
+
+// ── cases ──
+const FRAMEWORKS = [
+  { name: "Express 5", key: "express", other: "express-jwt" },
+  { name: "Fastify 5", key: "fastify", other: "@fastify/jwt" },
+  { name: "Hono (node-server)", key: "hono", other: "hono/jwk" },
+];
+const cases = [];
+for (const f of FRAMEWORKS) {
+  cases.push({ f, guard: "none", tokens: "repeated" });
+  for (const guard of ["authio", f.other])
+    for (const tokens of ["repeated", "distinct"]) cases.push({ f, guard, tokens });
+}
+
+function startServer(variant) {
+  const [cmd, args] = pin(0, process.execPath, [join(here, "adapters/server.mjs"), variant, issuer]);
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"], cwd: here });
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const line = buf.split("\n")[0];
+      if (buf.includes("\n")) resolve({ child, url: `http://127.0.0.1:${JSON.parse(line).port}/hello` });
+    });
+    child.on("exit", (code) => reject(new Error(`server ${variant} exited ${code}`)));
+  });
+}
+
+/** Retries: in a shared checkout a workspace package's dist may be mid-rebuild for a few seconds. */
+async function startWithRetries(variant) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServer(variant);
+    } catch (err) {
+      if (attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  }
+}
+
+function load(url, tokens, seconds) {
+  const config = join(tmp, "load.json");
+  writeFileSync(
+    config,
+    JSON.stringify({ url, seconds, connections: CONNECTIONS, tokens: JSON.parse(tokens) }),
+  );
+  const [cmd, args] = pin(1, process.execPath, [join(here, "adapters/load.mjs"), config]);
+  const r = spawnSync(cmd, args, { encoding: "utf8", cwd: here, maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`load generator failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1));
+}
+
+const tokenJson = { repeated: JSON.stringify(repeated), distinct: JSON.stringify(distinct) };
+writeFileSync(tokenFiles.repeated, tokenJson.repeated);
+const samples = new Map(cases.map((c) => [c, []]));
+const anomalies = [];
+try {
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const c of cases) {
+      const variant = `${c.f.key}:${c.guard}`;
+      const { child, url } = await startWithRetries(variant);
+      try {
+        // Sanity: guarded variants must refuse a request without a token and accept the token.
+        const ok = await fetch(url, { headers: { authorization: `Bearer ${repeated[0]}` } });
+        if (ok.status !== 200) throw new Error(`${variant}: a valid token got ${ok.status}`);
+        if (c.guard !== "none") {
+          const anon = await fetch(url);
+          if (anon.status !== 401) throw new Error(`${variant}: no token got ${anon.status}`);
+        }
+        load(url, tokenJson[c.tokens], WARMUP_SECONDS);
+        const r = load(url, tokenJson[c.tokens], SECONDS);
+        if (r.non2xx || r.errors || r.timeouts)
+          anomalies.push(`${variant} ${c.tokens}: ${JSON.stringify(r)}`);
+        samples.get(c).push(r);
+        console.log(
+          `  rep ${rep + 1}/${REPS} ${variant.padEnd(24)} ${c.tokens.padEnd(9)} ${fmt(r.rps, 0)} req/s`,
+        );
+      } finally {
+        child.kill("SIGTERM");
+        await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      }
+    }
+  }
+} finally {
+  jwks.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+// ── report ──
+const rows = [];
+const verdicts = [];
+for (const f of FRAMEWORKS) {
+  const mine = cases.filter((c) => c.f === f);
+  const base = median(samples.get(mine[0]).map((s) => s.rps));
+  for (const c of mine) {
+    const s = samples.get(c);
+    const rps = median(s.map((x) => x.rps));
+    const label = c.guard === "none" ? "unguarded" : c.guard === "authio" ? `@authio/${f.key}` : c.guard;
+    rows.push([
+      f.name,
+      label,
+      c.guard === "none"
+        ? "—"
+        : c.tokens === "repeated"
+          ? "1 repeated"
+          : `${DISTINCT.toLocaleString("en")} distinct`,
+      fmt(rps, 0),
+      `${fmt(median(s.map((x) => x.p50)), 0)} / ${fmt(median(s.map((x) => x.p99)), 0)}`,
+      `${fmt(rps / base, 2)}×`,
+    ]);
+    if (c.guard === "authio" && c.tokens === "repeated") {
+      const ratio = rps / base;
+      verdicts.push(
+        `${f.name}: guarded/unguarded = ${fmt(ratio, 2)}× ${ratio >= 0.85 ? "(meets ≥ 0.85×)" : "(below the 0.85× target)"}`,
+      );
+    }
+  }
+}
+const md = `## Adapters: guarded vs unguarded requests/s
+
+The same \`GET /hello\` route (a small JSON answer) served unguarded, behind the Authio adapter
+(\`authenticate()\` + \`requireSession()\`; Fastify: the plugin + \`config: { authio: true }\`), and behind
+the library a user would otherwise pick: express-jwt 8 + jwks-rsa 4 (JWKS cached), @fastify/jwt 10 +
+get-jwks 11, hono/jwk (keys fetched once at startup — with \`jwks_uri\` it fetches them on every request).
+ES256 tokens; every request carries \`Authorization: Bearer …\`: one token repeated, or
+${DISTINCT.toLocaleString("en")} distinct tokens cycled through. autocannon, ${CONNECTIONS} connections, ${SECONDS} s per
+run after a ${WARMUP_SECONDS} s warm-up, median of ${REPS} interleaved run${REPS > 1 ? "s" : ""}; server and load generator in
+separate processes${pinned ? ", pinned to cores 0 and 1 (`taskset`)" : " (no `taskset`: not pinned)"}.${quick ? "\n\n**Quick mode** (`BENCH_QUICK=1`): one short run, numbers not meaningful." : ""}
+
+${table(["framework", "guard", "tokens", "req/s (median)", "latency p50 / p99 ms", "vs unguarded"], rows)}
+
+${verdicts.map((v) => `- ${v}`).join("\n")}
+${anomalies.length ? `\nAnomalies (non-2xx answers or errors during a run):\n\n${anomalies.map((a) => `- ${a}`).join("\n")}\n` : ""}`;
+writeSection("adapters", md);
