@@ -10,7 +10,7 @@
 //   --no-build                       start what is already built
 //   --only <name>                    start only this example (repeatable)
 import { spawnSync } from "node:child_process";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   availableExamples,
@@ -47,8 +47,10 @@ for (const e of missing) console.log(`! apps/${e.name} is not in this checkout y
 
 if (!values["no-build"]) build(examples);
 
-const db = join(ROOT, ".authio/demo.db");
-const logDir = join(ROOT, ".authio/logs");
+// Where the demo keeps its database and logs (AUTHIO_DEMO_DIR moves it, e.g. for a test).
+const stateDir = resolve(process.env.AUTHIO_DEMO_DIR ?? join(ROOT, ".authio"));
+const db = join(stateDir, "demo.db");
+const logDir = join(stateDir, "logs");
 console.log("› starting the local Authio server and the examples…");
 let demo;
 try {
@@ -77,6 +79,7 @@ const curl = api ? `curl -H "Authorization: Bearer ${token}" ${api.url}/api/me` 
 
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[22m` : s);
 const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[22m` : s);
+const shown = (path) => (path.startsWith(`${ROOT}/`) ? relative(ROOT, path) : path);
 const orgName = (slug) => seed.organizations.find((o) => o.slug === slug)?.name ?? slug;
 const lines = [
   "",
@@ -84,8 +87,8 @@ const lines = [
   "",
   `  Local Authio server  ${authio.url}`,
   `  Secret key           ${authio.secretKey}`,
-  `  Database             ${relative(ROOT, db)} ${dim("(reset at every start)")}`,
-  `  Logs                 ${relative(ROOT, logDir)}/<example>.log`,
+  `  Database             ${shown(db)} ${dim("(reset at every start)")}`,
+  `  Logs                 ${shown(logDir)}/<example>.log`,
   "",
   bold("  Examples") + dim("  (open one, sign in as any seeded user: no password)"),
   ...apps.map((a) => `    ${LABELS[a.name].padEnd(9)}${a.url}`),

@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { availableExamples, build, EXAMPLES, mintAccessToken, startAll } from "@authio/demo/launch";
+import { availableExamples, EXAMPLES, mintAccessToken, startAll } from "@authio/demo/launch";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -29,7 +29,6 @@ describe.runIf(hasChromium || inCI)("example apps in a browser", () => {
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`${CHROMIUM} is missing (CI must install Debian's chromium).`);
     console.log(`e2e: screenshots in ${screenshots}, server logs in ${logDir}`);
-    if (process.env.AUTHIO_E2E_NO_BUILD !== "1") build(examples, { log: () => {} });
     demo = await startAll({ examples, fixedPorts: false, db: ":memory:", logDir, log: console.log });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
