@@ -22,6 +22,18 @@ export const PORTABLE_FILES = [
   "test/verify-config.test.ts",
   "test/request-credentials.test.ts",
   "test/request-decision.test.ts",
+  // Management API client (issue #4): against the local server, which these suites start as a Node
+  // child process on Bun and Deno (its SQLite driver is a Node addon).
+  "test/management-transport.test.ts",
+  "test/management-resources.test.ts",
+  "test/management-errors.test.ts",
+  "test/management-pagination.test.ts",
+  "test/management-faults.test.ts",
+  "test/management-version.test.ts",
+  "test/quickstart-management.test.ts",
+  "test/webhooks-verify.test.ts",
+  "test/errors-docs.test.ts",
+  "test/errors-dual-build.test.ts",
 ];
 
 function run(cmd, args, env = {}) {

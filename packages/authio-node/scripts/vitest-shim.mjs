@@ -158,6 +158,22 @@ function equals(a, b) {
   return ka.every((k) => Object.hasOwn(b, k) && equals(a[k], b[k]));
 }
 
+/** vitest's toMatchObject: every property of `expected` (recursively) is in `actual`; arrays match item by item. */
+function matchesObject(actual, expected) {
+  if (Array.isArray(expected)) {
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, i) => matchesObject(actual[i], item))
+    );
+  }
+  if (typeof expected === "object" && expected !== null && !(expected instanceof Date)) {
+    if (typeof actual !== "object" || actual === null) return false;
+    return Object.keys(expected).every((k) => k in actual && matchesObject(actual[k], expected[k]));
+  }
+  return equals(actual, expected);
+}
+
 export function expect(actual, message) {
   const make = (negate) => {
     const check = (pass, text) => {
@@ -180,6 +196,14 @@ export function expect(actual, message) {
       toBeInstanceOf: (ctor) => check(actual instanceof ctor, `to be an instance of ${ctor?.name}`),
       toContain: (item) => check(actual?.includes(item) === true, `to contain ${show(item)}`),
       toHaveLength: (n) => check(actual != null && actual.length === n, `to have length ${n}`),
+      toMatch: (pattern) =>
+        check(
+          typeof actual === "string" &&
+            (typeof pattern === "string" ? actual.includes(pattern) : pattern.test(actual)),
+          `to match ${show(pattern)}`,
+        ),
+      toMatchObject: (expected) =>
+        check(matchesObject(actual, expected), `to match object ${show(expected)}`),
       toThrow: () => {
         let threw = false;
         try {

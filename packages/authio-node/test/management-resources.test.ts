@@ -49,7 +49,7 @@ describe("organizations", () => {
     expect(updated).toMatchObject({ id: created.id, name: "Initech 2", slug, domain: null });
     expect(updated.lastResponse.status).toBe(200);
 
-    await expect(authio.organizations.delete(created.id)).resolves.toBeUndefined();
+    expect(await authio.organizations.delete(created.id)).toBeUndefined();
     const gone = await thrown(() => authio.organizations.get(created.id));
     expect(gone).toBeInstanceOf(AuthioError);
     expect((gone as AuthioError).code).toBe("not_found");
