@@ -161,6 +161,58 @@ describe.runIf(hasChromium || inCI)("example apps in a browser", () => {
           await context.close();
         }
       });
+
+      it("creates an organization and adds a member (Management API)", async () => {
+        const context = await browser!.newContext({ viewport: { width: 1280, height: 860 } });
+        const page = await context.newPage();
+        try {
+          const base = app().url;
+          // Grace is an admin of Globex and a member of Acme and Initech.
+          await page.goto(`${base}/`);
+          await page.locator('[data-testid="signin-user"][data-email="grace@globex.example"]').click();
+          await page.locator('[data-testid="signin-org"][data-slug="globex"]').click();
+          await page.waitForURL(`${base}/`);
+          // Every example shares one Authio environment: each of them adds an organization of Grace's.
+          const before = await page.getByTestId("membership").count();
+          expect(before).toBeGreaterThanOrEqual(3);
+
+          // Create "Umbrella <example>": Grace becomes its admin.
+          const slug = `umbrella-${example.name}`;
+          await page.fill("#org-name", `Umbrella ${example.name}`);
+          await page.fill("#org-slug", slug);
+          await page.getByTestId("create-org-form").locator("button").click();
+          await page.waitForURL((url) => url.searchParams.has("created"));
+          await expect.poll(() => page.getByTestId("membership").count()).toBe(before + 1);
+          await expect(page.getByTestId("notice").textContent()).resolves.toContain(
+            `Umbrella ${example.name}`,
+          );
+          await shot(page, "organization-created");
+
+          // Switch into it and add Margaret as a member from the admin page.
+          const created = new URL(page.url()).searchParams.get("created")!;
+          await page.locator(`[data-testid="switch-org"][data-organization-id="${created}"]`).click();
+          await expect
+            .poll(() => page.getByTestId("current-org").getAttribute("data-organization-id"))
+            .toBe(created);
+          await page.goto(`${base}/admin`);
+          await expect(page.getByTestId("member").count()).resolves.toBe(1);
+          await page.fill("#member-email", "margaret@example.com");
+          await page.getByTestId("add-member-form").locator("button").click();
+          await expect.poll(() => page.getByTestId("member").count()).toBe(2);
+          await expect(page.getByTestId("notice").textContent()).resolves.toContain("margaret@example.com");
+          await shot(page, "member-added");
+
+          // Adding her twice is refused with a clear message, not a crash.
+          await page.fill("#member-email", "margaret@example.com");
+          await page.getByTestId("add-member-form").locator("button").click();
+          await expect.poll(() => page.getByTestId("notice").textContent()).toContain("already a member");
+        } catch (error) {
+          await shot(page, "failure").catch(() => {});
+          throw error;
+        } finally {
+          await context.close();
+        }
+      });
     });
   }
 });
