@@ -18,7 +18,7 @@ import autocannon from "autocannon";
 const packageDir = resolve(fileURLToPath(import.meta.url), "../..");
 const root = resolve(packageDir, "../..");
 const quick = process.env.BENCH_QUICK === "1";
-const DURATION = quick ? 1 : 10;
+const DURATION = quick ? 2 : 10;
 const CONNECTIONS = 200;
 const SECRET = "sk_test_benchmark_local_server";
 

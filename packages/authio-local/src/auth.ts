@@ -143,10 +143,12 @@ export class Auth {
         // commits even though the caller gets an error.
         this.store.revokeSession(session.id);
         return {
-          error: new ApiError(
-            401,
-            "refresh_token_reused",
-            "This refresh token was already used; the session has been revoked.",
+          error: ApiError.keepingWrites(
+            new ApiError(
+              401,
+              "refresh_token_reused",
+              "This refresh token was already used; the session has been revoked.",
+            ),
           ),
         };
       }

@@ -188,6 +188,13 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`authio-local: ${(error as Error).message ?? String(error)}`);
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code === "EADDRINUSE") {
+    console.error(
+      `authio-local: the port is already in use (${e.message}). Pick another with --port, or --port 0 for a free one.`,
+    );
+    process.exit(1);
+  }
+  console.error(`authio-local: ${e?.message ?? String(error)}`);
   process.exit(1);
 });

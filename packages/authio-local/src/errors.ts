@@ -16,6 +16,17 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
   }
+
+  /**
+   * Set when the request's writes must commit although it answers with this error (a reused refresh token
+   * revokes its session and still answers 401). Otherwise an error rolls the request's writes back.
+   */
+  keepWrites = false;
+
+  static keepingWrites(error: ApiError): ApiError {
+    error.keepWrites = true;
+    return error;
+  }
 }
 
 export const notFound = (what = "resource"): ApiError =>

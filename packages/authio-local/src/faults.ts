@@ -13,15 +13,15 @@ import { type ErrorDetail, validationError } from "./errors.js";
  */
 export interface FaultRule {
   kind: "status" | "stall" | "drop";
-  status?: number;
-  retryAfter?: number;
-  ms?: number;
-  count?: number;
-  probability?: number;
-  method?: string;
+  status?: number | undefined;
+  retryAfter?: number | undefined;
+  ms?: number | undefined;
+  count?: number | undefined;
+  probability?: number | undefined;
+  method?: string | undefined;
   /** Applies only to paths starting with this prefix, e.g. `/v1/organizations`. */
-  path?: string;
-  when?: "before" | "after";
+  path?: string | undefined;
+  when?: "before" | "after" | undefined;
 }
 
 /** Rate limiting: at most `limit` requests per `windowSeconds`; the rest get 429 with `Retry-After`. */

@@ -28,11 +28,11 @@ interface KeyRow {
 }
 
 export interface RotateOptions {
-  algorithm?: SigningAlgorithm;
+  algorithm?: SigningAlgorithm | undefined;
   /** How long the new key is published before it signs. API.md §3 asks for at least an hour (the default). */
-  publishDelaySeconds?: number;
+  publishDelaySeconds?: number | undefined;
   /** How long the key stays published after a newer key took over (default: one hour, at least the token lifetime). */
-  retainSeconds?: number;
+  retainSeconds?: number | undefined;
 }
 
 export interface KeyRingOptions {

@@ -10,26 +10,26 @@ import { isDomain, isEmail, isMetadata, isNonBlankString, isSlug } from "./valid
  */
 export interface Seed {
   users?: {
-    id?: string;
+    id?: string | undefined;
     email: string;
-    firstName?: string | null;
-    lastName?: string | null;
-    emailVerified?: boolean;
-    metadata?: Record<string, string>;
+    firstName?: string | null | undefined;
+    lastName?: string | null | undefined;
+    emailVerified?: boolean | undefined;
+    metadata?: Record<string, string> | undefined;
   }[];
   organizations?: {
-    id?: string;
+    id?: string | undefined;
     name: string;
     slug: string;
-    domain?: string | null;
-    metadata?: Record<string, string>;
+    domain?: string | null | undefined;
+    metadata?: Record<string, string> | undefined;
   }[];
   memberships?: {
     /** A user id or email. */
     user: string;
     /** An organization id or slug. */
     organization: string;
-    role?: string;
+    role?: string | undefined;
   }[];
 }
 

@@ -7,6 +7,7 @@ import { Auth, type SessionWithTokens } from "./auth.js";
 import { Clock } from "./clock.js";
 import { type Db, getMeta, openDatabase, setMeta } from "./db/database.js";
 import { Store } from "./db/store.js";
+import { WriteBatcher } from "./db/write-batcher.js";
 import { ApiError } from "./errors.js";
 import { codeForStatus, type FaultAction, type FaultRule, Faults, type RateLimitRule } from "./faults.js";
 import { errorBody, type HandlerResult, parseJson, readBody, send } from "./http.js";
@@ -35,39 +36,39 @@ export const ADMIN_PERMISSIONS: readonly string[] = [
 
 export interface LocalAuthioOptions {
   /** TCP port; `0` picks a free one. Default 8787. */
-  port?: number;
+  port?: number | undefined;
   /** Interface to listen on. Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** The announced base URL and token issuer. Default `http://<host>:<port>`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** SQLite file, or `":memory:"`. Default `.authio/local.db` under the current directory. */
-  db?: string;
+  db?: string | undefined;
   /** The secret key to accept (e.g. a fixed `sk_test_…` for a demo). Default: generated once and kept in the database. */
-  secretKey?: string;
+  secretKey?: string | undefined;
   /** Users, organizations and memberships to create at start (a Seed object or a path to a JSON file). */
-  seed?: Seed | string;
+  seed?: Seed | string | undefined;
   /** Signing algorithm of the first key and of rotations. Default `ES256`. */
-  algorithm?: SigningAlgorithm;
+  algorithm?: SigningAlgorithm | undefined;
   /** Access-token lifetime. Default 300 s. */
-  accessTokenTtlSeconds?: number;
+  accessTokenTtlSeconds?: number | undefined;
   /** Session (and refresh-token) lifetime. Default 30 days. */
-  sessionTtlSeconds?: number;
+  sessionTtlSeconds?: number | undefined;
   /** Shifts the server's clock (tokens, timestamps, expiries). Default 0. */
-  clockOffsetSeconds?: number;
+  clockOffsetSeconds?: number | undefined;
   /** Key rotation delays (API.md §3). Defaults: publish 3600 s before signing, retain 3600 s after. */
-  keyRotation?: { publishDelaySeconds?: number; retainSeconds?: number };
+  keyRotation?: { publishDelaySeconds?: number | undefined; retainSeconds?: number | undefined } | undefined;
   /** Webhook endpoint URLs; every event is POSTed to each. */
-  webhooks?: string[];
+  webhooks?: string[] | undefined;
   /** Endpoint secret(s); several while rotating (one `v1=` per secret). Default: generated and kept. */
-  webhookSecret?: string | string[];
-  webhookRetry?: WebhookRetryOptions;
+  webhookSecret?: string | string[] | undefined;
+  webhookRetry?: WebhookRetryOptions | undefined;
   /** Faults active from the start. */
-  faults?: FaultRule[];
-  rateLimit?: RateLimitRule;
+  faults?: FaultRule[] | undefined;
+  rateLimit?: RateLimitRule | undefined;
   /** Extra roles (name → permissions); `admin` and `member` always exist. */
-  roles?: Record<string, string[]>;
+  roles?: Record<string, string[]> | undefined;
   /** One line per request and event; never tokens or keys. `false` (the default for the API) is silent. */
-  logger?: ((line: string) => void) | false;
+  logger?: ((line: string) => void) | false | undefined;
 }
 
 export interface LocalAuthio {
@@ -81,7 +82,10 @@ export interface LocalAuthio {
   /** The SQLite file in use (or `:memory:`). */
   readonly dbPath: string;
   /** Mints a session and its tokens for a user (optionally pivoted into an organization), without a browser. */
-  createSession(input: { userId: string; organizationId?: string | null }): Promise<SessionWithTokens>;
+  createSession(input: {
+    userId: string;
+    organizationId?: string | null | undefined;
+  }): Promise<SessionWithTokens>;
   /** Applies a seed (idempotent); returns the ids by email and by slug. */
   seed(seed: Seed): Promise<SeedResult>;
   /** Signs arbitrary claims with the current signing key (for testing verifiers). */
@@ -253,6 +257,7 @@ async function start(
     }),
   );
 
+  const writes = new WriteBatcher(db);
   const stalls = new Set<NodeJS.Timeout>();
   const openapiText = JSON.stringify(openapi);
 
@@ -370,48 +375,52 @@ async function start(
       return match.route.handler(ctx);
     };
 
-    if (!idempotencyKey) return run();
+    // Reads run at once; writes join the next group commit and are answered once it is durable.
+    if (method === "GET") return run();
+    if (!idempotencyKey) return writes.submit(run);
 
     // The handler's writes and the stored response commit together: a replay can never miss a write
     // that happened, nor replay one that did not.
-    return db.transaction((): HandlerResult => {
-      const prior = idempotencyLookup.get(idempotencyKey, clock.nowMs() - IDEMPOTENCY_TTL_MS) as
-        | { method: string; path: string; body_hash: string; status: number; response_body: string | null }
-        | undefined;
-      if (prior) {
-        if (prior.method !== method || prior.path !== target || prior.body_hash !== bodyHash) {
-          throw new ApiError(
-            409,
-            "idempotency_key_reused",
-            "This Idempotency-Key was used with a different method, path or body.",
-          );
+    return writes.submit(() =>
+      db.transaction((): HandlerResult => {
+        const prior = idempotencyLookup.get(idempotencyKey, clock.nowMs() - IDEMPOTENCY_TTL_MS) as
+          | { method: string; path: string; body_hash: string; status: number; response_body: string | null }
+          | undefined;
+        if (prior) {
+          if (prior.method !== method || prior.path !== target || prior.body_hash !== bodyHash) {
+            throw new ApiError(
+              409,
+              "idempotency_key_reused",
+              "This Idempotency-Key was used with a different method, path or body.",
+            );
+          }
+          const replayed =
+            prior.response_body === null ? undefined : (JSON.parse(prior.response_body) as unknown);
+          return {
+            status: prior.status,
+            body: rewriteRequestId(replayed, requestId),
+            headers: { "idempotent-replayed": "true" },
+          };
         }
-        const replayed =
-          prior.response_body === null ? undefined : (JSON.parse(prior.response_body) as unknown);
-        return {
-          status: prior.status,
-          body: rewriteRequestId(replayed, requestId),
-          headers: { "idempotent-replayed": "true" },
-        };
-      }
-      let result: HandlerResult;
-      try {
-        result = run();
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status >= 500) throw error;
-        result = { status: error.status, body: errorBody(error, requestId), headers: error.headers };
-      }
-      idempotencyStore.run(
-        idempotencyKey,
-        method,
-        target,
-        bodyHash,
-        result.status,
-        result.body === undefined ? null : JSON.stringify(result.body),
-        clock.nowMs(),
-      );
-      return result;
-    })();
+        let result: HandlerResult;
+        try {
+          result = run();
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.status >= 500) throw error;
+          result = { status: error.status, body: errorBody(error, requestId), headers: error.headers };
+        }
+        idempotencyStore.run(
+          idempotencyKey,
+          method,
+          target,
+          bodyHash,
+          result.status,
+          result.body === undefined ? null : JSON.stringify(result.body),
+          clock.nowMs(),
+        );
+        return result;
+      })(),
+    );
   }
 
   const server: Server = createServer((req, res) => {

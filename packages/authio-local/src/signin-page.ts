@@ -191,7 +191,7 @@ function userPickerPage(
 <p class="sub">${subtitle}</p>
 ${error ? `<div class="error" role="alert" data-testid="signin-error">${escapeHtml(error)}</div>` : ""}
 ${users.length ? `<ul id="signin-users">${items}</ul>` : `<p class="empty" data-testid="signin-no-users">No users yet: create the first one below.</p>`}
-<div class="divider">or create a user</div>
+<div class="divider">or continue with an email</div>
 <form method="post" action="${SIGN_IN_PATH}/create" id="signin-create" data-testid="signin-create-form">${hiddenFields(flow, csrf)}
 <label for="signin-create-email">Email</label>
 <input id="signin-create-email" data-testid="signin-create-email" name="email" type="email" required maxlength="320" autocomplete="off" placeholder="you@example.com">
@@ -199,7 +199,7 @@ ${users.length ? `<ul id="signin-users">${items}</ul>` : `<p class="empty" data-
 <input id="signin-create-first-name" data-testid="signin-create-first-name" name="first_name" maxlength="256" autocomplete="off"></div>
 <div><label for="signin-create-last-name">Last name</label>
 <input id="signin-create-last-name" data-testid="signin-create-last-name" name="last_name" maxlength="256" autocomplete="off"></div></div>
-<button class="primary" type="submit" id="signin-create-submit" data-testid="signin-create-submit">Create user and continue</button>
+<button class="primary" type="submit" id="signin-create-submit" data-testid="signin-create-submit">Continue</button>
 </form>`,
   );
 }
@@ -362,17 +362,17 @@ export function handleSignIn(ctx: SignInContext): HandlerResult {
       (firstName ? isString({ max: 256 })(firstName, "first_name") : null) ??
       (lastName ? isString({ max: 256 })(lastName, "last_name") : null);
     if (problem) return html(400, userPickerPage(ctx, flow, csrf!, `${problem.field}: ${problem.message}`));
-    let user: User;
-    try {
-      user = ctx.store.createUser({ email, firstName, lastName, emailVerified: true });
-    } catch (error) {
-      if (error instanceof ApiError && error.code === "email_in_use") {
-        return html(
-          409,
-          userPickerPage(ctx, flow, csrf!, "A user with this email already exists: pick it from the list."),
-        );
+    // An existing email continues as that user: the list shows at most 100 users, the form reaches them all.
+    let user = ctx.store.findUserByEmail(email);
+    if (!user) {
+      try {
+        user = ctx.store.createUser({ email, firstName, lastName, emailVerified: true });
+      } catch (error) {
+        // Created by someone else between the lookup and the insert: use theirs.
+        if (!(error instanceof ApiError && error.code === "email_in_use")) throw error;
+        user = ctx.store.findUserByEmail(email);
+        if (!user) throw error;
       }
-      throw error;
     }
     return continueAs(ctx, flow, csrf!, user);
   }

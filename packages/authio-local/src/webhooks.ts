@@ -4,13 +4,13 @@ import type { Db } from "./db/database.js";
 
 export interface WebhookRetryOptions {
   /** First retry delay; doubles each attempt (default 1000 ms). */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** Cap on the delay between attempts (default 5 minutes). */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Attempts before a delivery is marked failed (default 8). */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** Per-attempt timeout (default 10 s). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** `Authio-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, one `v1` per active secret (API.md §5.6). */
@@ -40,7 +40,7 @@ export class WebhookWorker {
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly controllers = new Set<AbortController>();
-  private readonly retry: Required<WebhookRetryOptions>;
+  private readonly retry: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number; timeoutMs: number };
 
   constructor(
     private readonly db: Db,

@@ -210,6 +210,21 @@ describe.skipIf(!haveChromium && !process.env.CI)("sign-in page in Chromium", ()
     }
   });
 
+  it("continues as an existing user when their email is typed", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(authorizeUrl({ redirect_uri: `${appUrl}/callback` }));
+      await page.fill("#signin-create-email", "BOB@acme.test");
+      await page.click("#signin-create-submit");
+      await page.waitForURL(/\/callback\?/);
+      const r = await api("POST", "/v1/sessions/authenticate", { code: (await codeFrom(page.url())).code });
+      expect(r.body.user.id).toBe(ids.bob);
+      expect((await api("GET", "/v1/users?email=bob@acme.test")).body.data).toHaveLength(1);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("honours organization_id and refuses a non-member", async () => {
     const page = await browser.newPage();
     try {
