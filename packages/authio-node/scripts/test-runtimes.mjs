@@ -25,6 +25,7 @@ export const PORTABLE_FILES = [
   // Management API client (issue #4): against the local server, which these suites start as a Node
   // child process on Bun and Deno (its SQLite driver is a Node addon).
   "test/management-transport.test.ts",
+  "test/management-retry.test.ts",
   "test/management-resources.test.ts",
   "test/management-errors.test.ts",
   "test/management-pagination.test.ts",

@@ -165,6 +165,19 @@ describe("management transport", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  test("Retry-After as an HTTP date is honoured too", async () => {
+    reset((_req, res, i) => {
+      if (i === 0) {
+        apiError(res, 503, "service_unavailable", {
+          "retry-after": new Date(Date.now() + 2_000).toUTCString(),
+        });
+      } else json(res, 200, organization());
+    });
+    await client({ maxRetryDelay: 5_000 }).organizations.get("org_1");
+    // HTTP dates have whole seconds: at least ~1 s of the 2 s remains.
+    expect((server.seen[1]?.at ?? 0) - (server.seen[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
   test("the last 429's Retry-After is on the error", async () => {
     reset((_req, res) => apiError(res, 429, "rate_limited", { "retry-after": "7" }));
     const err = await caught(client({ maxRetries: 0 }).organizations.get("org_1"));
@@ -422,6 +435,7 @@ describe("management transport", () => {
       { maxRetries: 1.5 },
       { fetch: "no" },
       { userAgent: "a\nb" },
+      { timeout: 2 ** 31 },
     ]) {
       expect(() => new Authio({ apiKey: SECRET, ...(options as object) })).toThrow(AuthioError);
     }

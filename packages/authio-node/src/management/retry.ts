@@ -13,6 +13,9 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   if (header === null) return null;
   const value = header.trim();
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  // Only an IMF-fixdate-like value is a date ("Thu, 01 Jan 2026 00:00:30 GMT"); `Date.parse` would also
+  // take "-5" as the year -5.
+  if (!/^[A-Za-z]{3}, /.test(value)) return null;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return null;
   return Math.max(0, (date - now) / 1000);

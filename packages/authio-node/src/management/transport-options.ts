@@ -54,7 +54,10 @@ export function resolveTransportOptions(options: TransportOptions): TransportCon
     throw invalid("fetch", "expected a fetch-compatible function.");
   }
   const timeout = nonNegative("timeout", options.timeout, 30_000);
-  if (timeout === 0) throw invalid("timeout", "expected a positive number of milliseconds.");
+  // setTimeout fires at once beyond 2^31-1 ms.
+  if (timeout === 0 || timeout > 2_147_483_647) {
+    throw invalid("timeout", "expected a positive number of milliseconds, at most 2^31-1.");
+  }
   const userAgent = options.userAgent;
   if (userAgent !== undefined && (typeof userAgent !== "string" || /[\r\n]/.test(userAgent))) {
     throw invalid("userAgent", "expected a single-line string.");

@@ -325,9 +325,15 @@ function checkIdempotencyKey(key: unknown): string | undefined {
   return key;
 }
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 function checkTimeout(value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw localInvalidRequest("timeout", "`timeout` must be a positive number of milliseconds.");
+  // setTimeout fires at once beyond 2^31-1 ms: refuse rather than time out immediately.
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw localInvalidRequest(
+      "timeout",
+      "`timeout` must be a positive number of milliseconds (at most 2^31-1).",
+    );
   }
   return value;
 }
