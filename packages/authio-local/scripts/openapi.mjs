@@ -447,6 +447,17 @@ const paths = {
   },
 };
 
+// Every operation that reads a body can answer 413, and every POST can answer 409 idempotency_key_reused.
+for (const item of Object.values(paths)) {
+  for (const [method, operation] of Object.entries(item)) {
+    if (method === "parameters" || method === "get" || !operation.responses?.["401"]) continue;
+    const add = method === "post" ? [409, 413] : [413];
+    for (const status of add) {
+      if (!operation.responses[String(status)]) Object.assign(operation.responses, errorResponses([status]));
+    }
+  }
+}
+
 const doc = {
   openapi: "3.1.0",
   jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
