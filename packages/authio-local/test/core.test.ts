@@ -264,6 +264,29 @@ describe("organizations", () => {
       "payload_too_large",
     );
   });
+
+  it("caps chunked bodies without a Content-Length too", async () => {
+    const chunk = new Uint8Array(64 * 1024).fill(0x61);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // 2 MiB in 64 KiB chunks: the server answers 413 once it has read more than 1 MiB.
+        if (sent >= 32) controller.close();
+        else {
+          sent++;
+          controller.enqueue(chunk);
+        }
+      },
+    });
+    const response = await fetch(`${local.url}/v1/organizations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${local.secretKey}` },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+  });
 });
 
 describe("users", () => {
