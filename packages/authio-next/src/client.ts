@@ -1,11 +1,11 @@
-import { Authio } from "@authio/node";
+import { Authio, type RequestAuth, type RequestAuthOptions } from "@authio/node";
 
-/** What the adapter needs from a client: the core's request-level decision. */
-export type AuthioLike = Pick<Authio, "authenticateRequest">;
+/** What the adapter needs from a client: the request-level decision and the browser session lifecycle. */
+export type AuthioLike = Pick<Authio, "authenticateRequest" | "createRequestAuth">;
 
 // Next bundles route handlers, pages and proxy.ts separately, so one module can be evaluated several
 // times in one process: the client built from the environment is kept on `globalThis` so there is one
-// per process (it holds the JWKS cache), never one per bundle or per request.
+// per process (it holds the JWKS cache and the refresh coordinator), never one per bundle or request.
 const DEFAULT_CLIENT = Symbol.for("@authio/next.defaultClient");
 
 /** The client built once, lazily, from `AUTHIO_SECRET_KEY` and `AUTHIO_API_URL`. */
@@ -15,17 +15,31 @@ export function defaultClient(): AuthioLike {
   return holder[DEFAULT_CLIENT];
 }
 
-/** A client given directly, or a getter that resolves one on first use. */
+/** A client given directly, or a function that returns it (called on first use, e.g. not at build time). */
 export type ClientSource = AuthioLike | (() => AuthioLike);
 
-export function clientResolver(source: ClientSource | undefined): () => AuthioLike {
-  if (source === undefined) return defaultClient;
-  if (typeof source === "function") {
-    let client: AuthioLike | undefined;
-    return () => {
-      client ??= source();
-      return client;
+export interface Bound {
+  readonly client: () => AuthioLike;
+  /** The app's `RequestAuth` (refresh, CSRF, lifecycle routes), built once on first use. */
+  readonly requestAuth: () => RequestAuth;
+}
+
+export function bind(source: ClientSource | undefined, options: RequestAuthOptions = {}): Bound {
+  let client: () => AuthioLike;
+  if (source === undefined) client = defaultClient;
+  else if (typeof source === "function") {
+    let resolved: AuthioLike | undefined;
+    client = () => {
+      resolved ??= source();
+      return resolved;
     };
-  }
-  return () => source;
+  } else client = () => source;
+  let auth: RequestAuth | undefined;
+  return {
+    client,
+    requestAuth: () => {
+      auth ??= client().createRequestAuth(options);
+      return auth;
+    },
+  };
 }

@@ -1,9 +1,10 @@
-import { type AuthioLike, type ClientSource, clientResolver, defaultClient } from "./client.js";
+import type { RequestAuthOptions } from "@authio/node";
+import { type Bound, bind, type ClientSource } from "./client.js";
 import { makeProxy } from "./proxy.js";
 import { makeRouteWrappers } from "./route.js";
 import { makeSessionReaders } from "./session.js";
 
-export type { AuthResult, Session, SessionRequirement } from "@authio/node";
+export type { AuthResult, RequestAuthOptions, Session, SessionRequirement } from "@authio/node";
 export type { AuthioLike, ClientSource } from "./client.js";
 export { normalisePath } from "./paths.js";
 export type { AuthioProxy, AuthioProxyOptions } from "./proxy.js";
@@ -15,12 +16,24 @@ export interface AuthioNextOptions {
    * built lazily from `AUTHIO_SECRET_KEY` and `AUTHIO_API_URL`, shared by the whole process.
    */
   readonly authio?: ClientSource;
+  /**
+   * The browser session lifecycle: paths of the `authioRoutes()` routes, `afterSignOut`,
+   * `allowedOrigins` (CSRF), `refreshLeeway`.
+   */
+  readonly session?: RequestAuthOptions;
 }
 
-function build(client: () => AuthioLike) {
-  const { withSession, withOptionalSession } = makeRouteWrappers(client);
-  const { getSession, getAuthResult } = makeSessionReaders(client);
-  return { withSession, withOptionalSession, getSession, getAuthResult, authioProxy: makeProxy(client) };
+function build(bound: Bound) {
+  const { withSession, withOptionalSession, authioRoutes } = makeRouteWrappers(bound);
+  const { getSession, getAuthResult } = makeSessionReaders(bound);
+  return {
+    withSession,
+    withOptionalSession,
+    getSession,
+    getAuthResult,
+    authioProxy: makeProxy(bound),
+    authioRoutes,
+  };
 }
 
 /** The adapter bound to one Authio client. */
@@ -31,16 +44,15 @@ export type AuthioNext = ReturnType<typeof build>;
  *
  * ```ts
  * // lib/authio.ts
- * export const { withSession, withOptionalSession, getSession, authioProxy } = createAuthioNext({
- *   authio: new Authio({ apiKey: process.env.AUTHIO_SECRET_KEY }),
- * });
+ * export const { withSession, withOptionalSession, getSession, authioProxy, authioRoutes } =
+ *   createAuthioNext({ authio: () => new Authio() });
  * ```
  */
 export function createAuthioNext(options: AuthioNextOptions = {}): AuthioNext {
-  return build(clientResolver(options.authio));
+  return build(bind(options.authio, options.session));
 }
 
-const fromEnvironment = build(defaultClient);
+const fromEnvironment = build(bind(undefined));
 
 /** `withSession` bound to the client built from the environment. */
 export const withSession: AuthioNext["withSession"] = fromEnvironment.withSession;
@@ -52,3 +64,5 @@ export const getSession: AuthioNext["getSession"] = fromEnvironment.getSession;
 export const getAuthResult: AuthioNext["getAuthResult"] = fromEnvironment.getAuthResult;
 /** `authioProxy` bound to the client built from the environment. */
 export const authioProxy: AuthioNext["authioProxy"] = fromEnvironment.authioProxy;
+/** `authioRoutes` bound to the client built from the environment. */
+export const authioRoutes: AuthioNext["authioRoutes"] = fromEnvironment.authioRoutes;

@@ -1,7 +1,14 @@
-import { authorize, type SessionRequirement } from "@authio/node";
-import type { AuthioLike } from "./client.js";
+import {
+  authorize,
+  fromFetchRequest,
+  REFRESH_COOKIE,
+  readCookie,
+  type SessionRequirement,
+} from "@authio/node";
+import { NextResponse } from "next/server.js";
+import type { Bound } from "./client.js";
 import { compilePatterns, normalisePath } from "./paths.js";
-import { denialResponse } from "./respond.js";
+import { applySetCookies, denialResponse } from "./respond.js";
 
 export interface AuthioProxyOptions {
   /**
@@ -24,7 +31,20 @@ export interface AuthioProxyOptions {
 /** Next's proxy / middleware signature; returning `undefined` lets the request through unchanged. */
 export type AuthioProxy = (request: Request) => Promise<Response | undefined>;
 
-export function makeProxy(client: () => AuthioLike) {
+/**
+ * Lets the request through. After a refresh, the browser gets the new cookies and the app's own code
+ * sees them in the request's `Cookie` header — a real token it verifies again, not a claim to trust.
+ */
+function proceed(request: Request, setCookies: readonly string[]): Response | undefined {
+  if (setCookies.length === 0) return undefined;
+  const headers = new Headers(request.headers);
+  headers.set("cookie", applySetCookies(request.headers.get("cookie"), setCookies));
+  const response = NextResponse.next({ request: { headers } });
+  for (const cookie of setCookies) response.headers.append("set-cookie", cookie);
+  return response;
+}
+
+export function makeProxy({ requestAuth }: Bound) {
   /**
    * A `proxy.ts` (Next 16) or `middleware.ts` (Next 15) guard. It is a first line only: it never
    * passes anything on to the app (no header, no cookie), and `withSession` / `getSession` verify the
@@ -52,14 +72,20 @@ export function makeProxy(client: () => AuthioLike) {
       // `nextUrl` (a NextRequest's) has the basePath and locale taken off, as routes are written.
       const { pathname, search } = (request as { nextUrl?: URL }).nextUrl ?? new URL(request.url);
       const path = normalisePath(pathname);
-      if (path !== null && (isPublic(path) || signIn?.matches(path))) return undefined;
+      if (path !== null && (isPublic(path) || signIn?.matches(path))) {
+        // Public: never blocked. Only a browser with a refresh cookie can gain anything from
+        // authenticating here (its session refreshed before the page renders).
+        if (readCookie(request.headers.get("cookie"), REFRESH_COOKIE) === null) return undefined;
+        const { setCookies } = await requestAuth().authenticate(fromFetchRequest(request));
+        return proceed(request, setCookies);
+      }
 
-      const result = await client().authenticateRequest(request);
+      const { result, setCookies } = await requestAuth().authenticate(fromFetchRequest(request));
       const outcome = authorize(result, requirement, {
         method: request.method,
         accessControlRequestMethod: request.headers.get("access-control-request-method"),
       });
-      if (outcome.action !== "deny") return undefined;
+      if (outcome.action !== "deny") return proceed(request, setCookies);
 
       const method = request.method.toUpperCase();
       const page = path !== null && !isApi(path) && (method === "GET" || method === "HEAD");
@@ -69,16 +95,15 @@ export function makeProxy(client: () => AuthioLike) {
         // Next's proxy runtime needs an absolute Location and makes a same-host one relative again
         // before it reaches the browser. That matters: under `next start -H 127.0.0.1`, `request.url`
         // says `localhost`, and an absolute redirect there would move the browser to another cookie host.
-        return new Response(null, {
-          status: 307,
-          headers: {
-            location: target.href,
-            "cache-control": "no-store",
-            vary: "Authorization, Cookie",
-          },
+        const headers = new Headers({
+          location: target.href,
+          "cache-control": "no-store",
+          vary: "Authorization, Cookie",
         });
+        for (const cookie of setCookies) headers.append("set-cookie", cookie);
+        return new Response(null, { status: 307, headers });
       }
-      return denialResponse(outcome.response, method);
+      return denialResponse(outcome.response, method, setCookies);
     };
   };
 }

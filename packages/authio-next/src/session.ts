@@ -1,12 +1,13 @@
 import type { AuthResult, Session } from "@authio/node";
 import { headers } from "next/headers.js";
-import type { AuthioLike } from "./client.js";
+import type { Bound } from "./client.js";
 
-export function makeSessionReaders(client: () => AuthioLike) {
+export function makeSessionReaders({ client }: Bound) {
   /**
    * The full authentication result of the current request (server components, server actions, route
    * handlers). It reads the request's own `Authorization` and `Cookie` headers and verifies the token
-   * itself: nothing `proxy.ts` or a client may have set is trusted.
+   * itself: nothing `proxy.ts` or a client may have set is trusted. It never refreshes (a server
+   * component cannot set cookies): `authioProxy` refreshes before the page renders.
    */
   async function getAuthResult(): Promise<AuthResult> {
     // Not wrapped in try/catch: outside a request scope, and during prerendering, `headers()` throws

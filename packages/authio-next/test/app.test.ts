@@ -10,9 +10,9 @@ import {
 } from "@authio/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RawResponse, send } from "./support/http.ts";
-import { buildFixture, type RunningApp, startFixture } from "./support/next-app.ts";
+import { type RunningApp, startFixture } from "./support/next-app.ts";
 
-// One `next build`, two `next start`s of it: one whose signing keys are served, one whose keys can
+// Two `next start`s of the fixture (built once by test/support/global-setup.ts): one whose signing keys are served, one whose keys can
 // never be fetched (the 503 cases of the conformance matrix).
 let env: ConformanceEnvironment;
 let app: RunningApp;
@@ -20,9 +20,8 @@ let unavailableApp: RunningApp;
 
 beforeAll(async () => {
   env = await startConformanceEnvironment();
-  await buildFixture();
   [app, unavailableApp] = await Promise.all([startFixture(env.env), startFixture(env.unavailableEnv)]);
-}, 300_000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all([app?.stop(), unavailableApp?.stop()]);

@@ -153,7 +153,7 @@ describe("authioProxy (called directly)", () => {
   });
 
   it("refuses a sign-in URL that leaves the site", () => {
-    const { authioProxy } = createAuthioNext({ authio: { authenticateRequest: async () => never() } });
+    const { authioProxy } = createAuthioNext({ authio: () => never() });
     expect(() => authioProxy({ signInUrl: "//evil.example/x" })).toThrow(TypeError);
     expect(() => authioProxy({ signInUrl: "https://evil.example/x" })).toThrow(TypeError);
   });

@@ -1,4 +1,4 @@
-import type { AuthResult, Session } from "@authio/node";
+import { Authio, type AuthResult, type Session } from "@authio/node";
 import type { NextRequest } from "next/server.js";
 import { describe, expectTypeOf, it } from "vitest";
 import {
@@ -86,9 +86,10 @@ describe("getSession / getAuthResult / authioProxy", () => {
   });
 
   it("the factory returns the same API bound to one client", () => {
-    const authio = createAuthioNext({ authio: { authenticateRequest: async () => ({}) as AuthResult } });
+    const authio = createAuthioNext({ authio: () => new Authio({ apiKey: "sk_test_types" }) });
     expectTypeOf(authio.withSession).toEqualTypeOf(withSession);
     expectTypeOf(authio.getSession).toEqualTypeOf(getSession);
+    expectTypeOf(authio.authioRoutes().GET).toEqualTypeOf<(request: Request) => Promise<Response>>();
     // @ts-expect-error a client must make the request-level decision
     createAuthioNext({ authio: {} });
   });
