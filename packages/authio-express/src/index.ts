@@ -24,9 +24,17 @@ export type { Session, SessionRequirement } from "@authio/node";
 export interface AuthenticateOptions {
   /**
    * The app's Authio client (it holds the JWKS cache). Default: one client built from the
-   * environment (`AUTHIO_SECRET_KEY`, `AUTHIO_API_URL`) on the first request, then reused.
+   * environment (`AUTHIO_SECRET_KEY`, `AUTHIO_API_URL`) on the first request, then shared by every
+   * `authenticate()` of the process.
    */
   authio?: Authio | undefined;
+}
+
+let envClient: Authio | undefined;
+/** The client built from the environment: one per process, never one per request. */
+function defaultClient(): Authio {
+  envClient ??= new Authio();
+  return envClient;
 }
 
 /** The decision of each request, kept where no other code can reach it. */
@@ -65,7 +73,7 @@ export function authenticate(options: AuthenticateOptions = {}): RequestHandler 
       return;
     }
     try {
-      client ??= new Authio();
+      client ??= defaultClient();
     } catch (err) {
       next(err);
       return;

@@ -37,9 +37,17 @@ export type { Session, SessionRequirement } from "@authio/node";
 export interface AuthioPluginOptions {
   /**
    * The app's Authio client (it holds the JWKS cache). Default: one client built from the environment
-   * (`AUTHIO_SECRET_KEY`, `AUTHIO_API_URL`) when the plugin is registered.
+   * (`AUTHIO_SECRET_KEY`, `AUTHIO_API_URL`) when the plugin is first registered, then shared by every
+   * registration in the process.
    */
   authio?: Authio | undefined;
+}
+
+let envClient: Authio | undefined;
+/** The client built from the environment: one per process, never one per request. */
+function defaultClient(): Authio {
+  envClient ??= new Authio();
+  return envClient;
 }
 
 const kResult = Symbol("authio.result");
@@ -76,7 +84,7 @@ function guard(request: FastifyRequest, reply: FastifyReply, requirement: Sessio
 }
 
 const plugin: FastifyPluginAsync<AuthioPluginOptions> = async (fastify, options) => {
-  const client = options.authio ?? new Authio();
+  const client = options.authio ?? defaultClient();
   if (!fastify.hasRequestDecorator("cookies")) await fastify.register(fastifyCookie);
 
   fastify.decorateRequest(kResult, null);

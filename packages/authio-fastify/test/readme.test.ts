@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { authio, getSession } from "@authio/fastify";
 import { type ConformanceEnvironment, startConformanceEnvironment } from "@authio/test-kit";
-import type { FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
 // Runs the README's example (test/readme-example.ts, the README's code block verbatim) against the
@@ -39,4 +40,22 @@ test("README example: optional auth, 401, 403, 200", async () => {
   expect(await del.json()).toEqual({ removed: "u1", by: "user_conf_admin" });
   const asMember = { authorization: `Bearer ${env.tokens.member}` };
   expect((await fetch(`${base}/members/u1`, { method: "DELETE", headers: asMember })).status).toBe(403);
+});
+
+test("one client from the environment for the whole process: the keys are fetched once", async () => {
+  const other = Fastify();
+  try {
+    await other.register(authio);
+    other.get("/x", { config: { authio: true } }, async (request) => ({
+      userId: getSession(request).userId,
+    }));
+    const url = await other.listen({ port: 0, host: "127.0.0.1" });
+    for (const token of [env.tokens.user, env.tokens.member, env.tokens.admin]) {
+      const res = await fetch(`${url}/x`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+    }
+    expect(env.jwks.requests).toBe(1);
+  } finally {
+    await other.close();
+  }
 });

@@ -33,7 +33,8 @@ export interface AuthenticateOptions {
   /**
    * The app's Authio client (it holds the JWKS cache). Default: one client built on the first
    * request from `AUTHIO_SECRET_KEY` / `AUTHIO_API_URL` — read from the bindings (`c.env`, as on
-   * Cloudflare Workers) when present, else from the process environment — then reused.
+   * Cloudflare Workers) when present, else from the process environment — then shared by every
+   * `authenticate()` with the same configuration.
    */
   authio?: Authio | undefined;
 }
@@ -53,6 +54,18 @@ function bindingOptions(env: unknown): AuthioOptions {
     if (typeof apiUrl === "string") options.apiUrl = apiUrl;
   }
   return options;
+}
+
+/** Clients built from bindings or the environment: one per configuration, shared by the process. */
+const envClients = new Map<string, Authio>();
+function defaultClient(options: AuthioOptions): Authio {
+  const key = `${options.apiUrl ?? ""}\n${options.apiKey ?? ""}`;
+  let client = envClients.get(key);
+  if (client === undefined) {
+    client = new Authio(options);
+    envClients.set(key, client);
+  }
+  return client;
 }
 
 function markSessionDependent(headers: Headers): void {
@@ -77,7 +90,7 @@ export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandl
   let client = options.authio;
   return async function authioAuthenticate(c, next) {
     if (results.has(c)) return next();
-    client ??= new Authio(bindingOptions(c.env));
+    client ??= defaultClient(bindingOptions(c.env));
     // Fetch `Headers` (and @hono/node-server's) join several Authorization headers with ", ",
     // which the core refuses as ambiguous.
     const result = await client.authenticateRequest(c.req.raw.headers);

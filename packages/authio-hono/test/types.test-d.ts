@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { expectTypeOf, test } from "vitest";
 import {
   type AuthioEnv,
+  type AuthioVariables,
   authenticate,
   requireOrganization,
   requirePermission,
@@ -42,4 +43,16 @@ test("guard arguments are checked", () => {
   requireRole();
   // @ts-expect-error a requirement object
   requireSession("admin");
+});
+
+test("AuthioVariables merges into an app's own Variables", () => {
+  type Env = { Variables: AuthioVariables & { requestId: string }; Bindings: { DB: string } };
+  const app = new Hono<Env>();
+  app.use(authenticate());
+  app.get("/", requireRole("admin"), (c) => {
+    expectTypeOf(c.var.requestId).toEqualTypeOf<string>();
+    expectTypeOf(c.var.session).toEqualTypeOf<Session>();
+    expectTypeOf(c.env.DB).toEqualTypeOf<string>();
+    return c.text("");
+  });
 });

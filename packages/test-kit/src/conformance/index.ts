@@ -340,6 +340,30 @@ export const conformanceCases: readonly ConformanceCase[] = [
     expect: { status: 200, emptyBody: true, sessionHeaders: true },
   },
 
+  {
+    name: "private: header name in capitals → 200",
+    request: { path: P.private, headers: [["AUTHORIZATION", (t) => `Bearer ${t.user}`]] },
+    expect: ok(asUser),
+  },
+  {
+    name: "private: an 8 KiB garbage token → 401 invalid_token, not echoed",
+    request: { path: P.private, headers: [["authorization", `Bearer ${"x".repeat(8192)}`]] },
+    expect: invalidToken,
+  },
+  {
+    name: "private: two session cookies → the first one counts",
+    request: {
+      path: P.private,
+      headers: [["cookie", (t) => `authio_session=${t.garbage}; authio_session=${t.user}`]],
+    },
+    expect: invalidToken,
+  },
+  {
+    name: "private: session cookie among others → 200",
+    request: { path: P.private, headers: [["cookie", (t) => `a=1; authio_session=${t.user}; b=2`]] },
+    expect: ok(asUser),
+  },
+
   // Header vs cookie
   {
     name: "header wins over cookie",
