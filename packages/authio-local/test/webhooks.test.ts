@@ -130,6 +130,38 @@ describe("webhooks", () => {
   });
 });
 
+describe("webhook delivery failures", () => {
+  it("gives up after maxAttempts and reports it on the admin surface", async () => {
+    const receiver = await startReceiver(1_000_000);
+    const local = await startTestServer({
+      webhooks: [receiver.url],
+      webhookRetry: { baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 3 },
+    });
+    try {
+      const api = apiFor(local);
+      await api("POST", "/v1/organizations", { name: "Doomed", slug: "doomed" });
+      const deliveries = async () => (await api("GET", "/v1/_local/webhooks/deliveries")).body.data;
+      await until(() => receiver.attempts() >= 3);
+      let last: { status: string; attempts: number; lastError: string; type: string }[] = [];
+      for (let i = 0; i < 100; i++) {
+        last = await deliveries();
+        if (last[0]?.status === "failed") break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(last[0]).toMatchObject({
+        type: "organization.created",
+        status: "failed",
+        attempts: 3,
+        lastError: "HTTP 500",
+      });
+      expect(receiver.attempts()).toBe(3);
+    } finally {
+      await local.stop();
+      await receiver.close();
+    }
+  });
+});
+
 describe("webhook outbox durability", () => {
   it("keeps an undelivered event across a restart and delivers it then", async () => {
     const dir = mkdtempSync(join(tmpdir(), "authio-hooks-"));

@@ -1,4 +1,4 @@
-import { type ErrorDetail, validationError } from "../errors.js";
+import { validationError } from "../errors.js";
 import { type FaultRule, type Faults, type RateLimitRule, validateFaultRule } from "../faults.js";
 import type { HandlerResult } from "../http.js";
 import type { RotateOptions } from "../keys.js";
@@ -49,16 +49,20 @@ export function adminRoutes(control: AdminControl): Route[] {
           rateLimit: {
             nullable: true,
             check: (v, field) => {
-              const r = v as Record<string, unknown>;
-              const details: (ErrorDetail | null)[] = [
-                typeof v === "object" && v !== null
-                  ? null
-                  : { field, code: "invalid_type", message: "must be an object" },
-              ];
-              if (details[0]) return details[0];
+              if (typeof v !== "object" || v === null || Array.isArray(v)) {
+                return { field, code: "invalid_type", message: "must be an object" };
+              }
+              const { limit, windowSeconds, ...rest } = v as Record<string, unknown>;
+              const unknown = Object.keys(rest)[0];
+              if (unknown)
+                return {
+                  field: `${field}.${unknown}`,
+                  code: "unknown_field",
+                  message: "is not a known field",
+                };
               return (
-                intCheck(1, 1_000_000)(r.limit, `${field}.limit`) ??
-                intCheck(1, 86_400)(r.windowSeconds, `${field}.windowSeconds`)
+                intCheck(1, 1_000_000)(limit, `${field}.limit`) ??
+                intCheck(1, 86_400)(windowSeconds, `${field}.windowSeconds`)
               );
             },
           },
