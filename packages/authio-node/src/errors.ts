@@ -36,8 +36,7 @@ export type AuthioSdkErrorCode =
   /** A webhook delivery whose `Authio-Signature` does not verify (`details[0].code` says why). */
   | "invalid_signature";
 
-/** Every code this SDK version knows, in the order of `docs/errors.md`. */
-export const AUTHIO_ERROR_CODES: readonly (AuthioApiErrorCode | AuthioSdkErrorCode)[] = Object.freeze([
+const CODES = [
   "invalid_request",
   "invalid_code",
   "invalid_api_key",
@@ -61,7 +60,16 @@ export const AUTHIO_ERROR_CODES: readonly (AuthioApiErrorCode | AuthioSdkErrorCo
   "invalid_config",
   "aborted",
   "invalid_signature",
-] as const);
+] as const;
+
+// Compile-time proof that the list and the two unions are the same set: adding a code to one and not
+// the other fails the build (and `test/errors-docs.test.ts` holds docs/errors.md to the list).
+type Listed = (typeof CODES)[number];
+type Known = AuthioApiErrorCode | AuthioSdkErrorCode;
+const _sameSet: [Exclude<Known, Listed>, Exclude<Listed, Known>] extends [never, never] ? true : never = true;
+
+/** Every code this SDK version knows, in the order of `docs/errors.md`. */
+export const AUTHIO_ERROR_CODES: readonly Known[] = Object.freeze([...CODES]);
 
 /** Every known code, and still any string: an unknown server code is passed through as is. */
 export type AuthioErrorCode = AuthioApiErrorCode | AuthioSdkErrorCode | (string & {});
