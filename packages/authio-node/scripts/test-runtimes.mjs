@@ -16,6 +16,7 @@ const root = resolve(pkg, "../..");
 /** Test files that import nothing from vitest beyond describe/test/expect/beforeAll/afterAll. */
 export const PORTABLE_FILES = [
   "test/verify-tokens.test.ts",
+  "test/verify-codec.test.ts",
   "test/jwks-cache.test.ts",
   "test/verify-networkless.test.ts",
   "test/verify-property.test.ts",

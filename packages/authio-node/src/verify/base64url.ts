@@ -9,25 +9,22 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const VALUES = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 
+const BASE64URL_CHARS = /^[A-Za-z0-9_-]+$/;
+
 /** Whether `segment` is canonical unpadded base64url; the empty string is not a segment. */
 export function isCanonicalBase64url(segment: string): boolean {
   const length = segment.length;
   // A length of 1 (mod 4) cannot encode whole bytes.
-  if (length === 0 || length % 4 === 1) return false;
-  for (let i = 0; i < length; i++) {
-    const code = segment.charCodeAt(i);
-    if (code >= 128 || VALUES[code]! < 0) return false;
-  }
-  const last = VALUES[segment.charCodeAt(length - 1)]!;
+  if (length % 4 === 1 || !BASE64URL_CHARS.test(segment)) return false;
   const rest = length % 4;
+  if (rest === 0) return true;
+  const last = VALUES[segment.charCodeAt(length - 1)]!;
   // 2 trailing characters carry 1 byte (4 unused bits), 3 carry 2 bytes (2 unused bits).
-  if (rest === 2) return (last & 0x0f) === 0;
-  if (rest === 3) return (last & 0x03) === 0;
-  return true;
+  return rest === 2 ? (last & 0x0f) === 0 : (last & 0x03) === 0;
 }
 
-/** Decodes a segment already checked by `isCanonicalBase64url`. */
-export function decodeBase64url(segment: string): Uint8Array {
+/** The portable decoder, for runtimes without `Buffer`. Exported for tests. */
+export function decodeBase64urlPortable(segment: string): Uint8Array {
   const length = segment.length;
   const out = new Uint8Array(Math.floor((length * 3) / 4));
   let o = 0;
@@ -56,27 +53,42 @@ export function decodeBase64url(segment: string): Uint8Array {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/**
+ * Node's and Bun's `Buffer` decodes base64url natively, several times faster than a JavaScript loop;
+ * elsewhere (Deno, edge runtimes) `atob` does. Read from the global object, not imported: nothing
+ * here may load a Node module. Only ever given segments `isCanonicalBase64url` accepted, so the
+ * decoders' leniency never comes into play.
+ */
+type BufferLike = {
+  from(text: string, encoding: "base64url"): Uint8Array & { toString(encoding: "latin1"): string };
+};
+const NativeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+
+/** Decodes a canonical segment to a binary string: one character per byte. */
+function decodeToBinaryString(segment: string): string {
+  if (NativeBuffer !== undefined) return NativeBuffer.from(segment, "base64url").toString("latin1");
+  return atob(segment.replace(/-/g, "+").replace(/_/g, "/"));
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** Decodes a segment to text; `null` when the bytes are not valid UTF-8 (RFC 7515 §5.2 step 4). */
 export function decodeBase64urlText(segment: string): string | null {
-  const bytes = decodeBase64url(segment);
-  // Most JOSE headers and claims are ASCII: skip the decoder's setup cost for them.
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) {
-    let text = "";
-    for (let i = 0; i < bytes.length; i += 4096) {
-      text += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
-    }
-    return text;
-  }
+  const binary = decodeToBinaryString(segment);
+  // Most JOSE headers and claims are ASCII, where bytes and characters coincide.
+  if (!NON_ASCII.test(binary)) return binary;
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   try {
     return utf8.decode(bytes);
   } catch {
     return null;
   }
+}
+
+/** Decodes a segment already checked by `isCanonicalBase64url` to bytes. */
+export function decodeBase64url(segment: string): Uint8Array {
+  return NativeBuffer !== undefined
+    ? NativeBuffer.from(segment, "base64url")
+    : decodeBase64urlPortable(segment);
 }

@@ -81,9 +81,12 @@ function isStringArray(value: unknown): value is readonly string[] {
 
 /** Freezes parsed JSON in place; its depth is bounded by the strict parser. */
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+  if (value !== null && typeof value === "object") {
     Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+    for (const member in value) {
+      const child = (value as Record<string, unknown>)[member];
+      if (child !== null && typeof child === "object") deepFreeze(child);
+    }
   }
   return value;
 }

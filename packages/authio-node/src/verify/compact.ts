@@ -1,6 +1,6 @@
 import type { AlgorithmSpec, SigningAlgorithm } from "./algorithms.js";
 import { decodeBase64url, decodeBase64urlText, isCanonicalBase64url } from "./base64url.js";
-import { checkHeader } from "./header-policy.js";
+import { checkHeader, type HeaderVerdict } from "./header-policy.js";
 import type { VerifyFailureReason } from "./result.js";
 import { type JsonObject, parseStrictJsonObject } from "./strict-json.js";
 
@@ -29,6 +29,41 @@ const fail = (reason: VerifyFailureReason): ParseOutcome => ({ ok: false, reason
  * and the ECDSA signature shape. Ordered cheapest first; never throws, whatever `input` is.
  */
 export function parseToken(input: unknown, allowed: ReadonlySet<SigningAlgorithm>): ParseOutcome {
+  return parseWith(input, (segment) => judgeHeader(segment, allowed));
+}
+
+/**
+ * `parseToken` for one verifier: the verdict on a header segment is a pure function of its text, and
+ * the tokens of one environment share a handful of headers (one per signing key), so verdicts are
+ * remembered — a bounded few, so varied forged headers cannot grow memory.
+ */
+export function createTokenParser(allowed: ReadonlySet<SigningAlgorithm>): (input: unknown) => ParseOutcome {
+  const verdicts = new Map<string, HeaderVerdict>();
+  const judge = (segment: string): HeaderVerdict => {
+    let verdict = verdicts.get(segment);
+    if (verdict === undefined) {
+      verdict = judgeHeader(segment, allowed);
+      if (verdicts.size >= HEADER_CACHE_SIZE) verdicts.clear();
+      verdicts.set(segment, verdict);
+    }
+    return verdict;
+  };
+  return (input) => parseWith(input, judge);
+}
+
+/** Distinct header segments remembered per verifier. */
+const HEADER_CACHE_SIZE = 32;
+
+function judgeHeader(segment: string, allowed: ReadonlySet<SigningAlgorithm>): HeaderVerdict {
+  if (!isCanonicalBase64url(segment)) return MALFORMED_HEADER;
+  const text = decodeBase64urlText(segment);
+  const header = text === null ? null : parseStrictJsonObject(text);
+  return header === null ? MALFORMED_HEADER : checkHeader(header, allowed);
+}
+
+const MALFORMED_HEADER: HeaderVerdict = Object.freeze({ ok: false, reason: "malformed" });
+
+function parseWith(input: unknown, judge: (headerSegment: string) => HeaderVerdict): ParseOutcome {
   if (typeof input !== "string" || input === "") return fail("missing");
   if (input.length > MAX_TOKEN_LENGTH) return fail("too_large");
 
@@ -37,13 +72,7 @@ export function parseToken(input: unknown, allowed: ReadonlySet<SigningAlgorithm
   if (firstDot === -1 || firstDot === lastDot || input.indexOf(".", firstDot + 1) !== lastDot) {
     return fail("malformed");
   }
-  const headerSegment = input.slice(0, firstDot);
-  if (!isCanonicalBase64url(headerSegment)) return fail("malformed");
-  const headerText = decodeBase64urlText(headerSegment);
-  const header = headerText === null ? null : parseStrictJsonObject(headerText);
-  if (header === null) return fail("malformed");
-
-  const verdict = checkHeader(header, allowed);
+  const verdict = judge(input.slice(0, firstDot));
   if (!verdict.ok) return verdict;
 
   const payloadSegment = input.slice(firstDot + 1, lastDot);

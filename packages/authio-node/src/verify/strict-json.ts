@@ -19,51 +19,63 @@ export function parseStrictJsonObject(text: string): JsonObject | null {
     return null;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
-  return hasUnsafeMembers(text) ? null : (value as JsonObject);
+  return hasUnsafeMembers(text, value) ? null : (value as JsonObject);
 }
-
-interface Frame {
-  readonly names: Set<string> | null; // null for arrays
-  expectName: boolean;
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 /**
- * Scans valid JSON text (it has already been parsed) for duplicate or `__proto__` member names and
- * excess depth. Member names are compared after unescaping, so `"s\u0075b"` duplicates `"sub"`.
+ * Every JSON string token, in order, and whether it is a member name (followed by `:`). Matched left to
+ * right, each match consumes a whole string, so a match can never start inside one.
  */
-function hasUnsafeMembers(text: string): boolean {
-  const stack: Frame[] = [];
-  let top: Frame | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === QUOTE) {
-      const start = i;
-      let escaped = false;
-      for (i++; text.charCodeAt(i) !== QUOTE; i++) {
-        if (text.charCodeAt(i) === BACKSLASH) {
-          escaped = true;
-          i++;
-        }
-      }
-      if (top?.names && top.expectName) {
-        const name = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
-        if (name === "__proto__" || top.names.has(name)) return true;
-        top.names.add(name);
-        top.expectName = false;
-      }
-    } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
-      if (stack.length >= MAX_DEPTH) return true;
-      top = { names: code === 0x7b ? new Set() : null, expectName: code === 0x7b };
-      stack.push(top);
-    } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
-      stack.pop();
-      top = stack[stack.length - 1];
-    } else if (code === 0x2c /* , */ && top?.names) {
-      top.expectName = true;
-    }
+const STRING_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?/g;
+
+/**
+ * Whether valid JSON `text` (already parsed into `value`) has a duplicate or `__proto__` member name, or
+ * nests deeper than `MAX_DEPTH`. `JSON.parse` keeps one member per distinct name (after unescaping, so
+ * `"s\u0075b"` and `"sub"` collapse), hence: the text has duplicates exactly when it holds more
+ * member names than the parsed objects hold members. Native regex and a walk of the parsed value, no
+ * character loop in JavaScript.
+ */
+function hasUnsafeMembers(text: string, value: unknown): boolean {
+  const members = countMembers(value, 0);
+  return members < 0 || members !== countMemberNames(text);
+}
+
+/** `"` then optional whitespace then `:`: the end of a member name, when no string holds a quote. */
+const NAME_END = /"\s*:/g;
+
+function countMemberNames(text: string): number {
+  let names = 0;
+  if (!text.includes("\\")) {
+    // Without any backslash no string can contain a quote, so every `"` ends or starts a string and
+    // only a member name's closing quote can be followed by a colon.
+    NAME_END.lastIndex = 0;
+    while (NAME_END.test(text)) names++;
+    return names;
   }
-  return false;
+  STRING_TOKEN.lastIndex = 0;
+  for (let m = STRING_TOKEN.exec(text); m !== null; m = STRING_TOKEN.exec(text))
+    if (m[1] !== undefined) names++;
+  return names;
+}
+
+/** Members of every object in `value`; -1 for a `__proto__` member or excess depth. */
+function countMembers(value: unknown, depth: number): number {
+  if (value === null || typeof value !== "object") return 0;
+  if (depth >= MAX_DEPTH) return -1;
+  let total = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const n = countMembers(item, depth + 1);
+      if (n < 0) return -1;
+      total += n;
+    }
+    return total;
+  }
+  for (const name in value) {
+    if (name === "__proto__") return -1;
+    const n = countMembers((value as Record<string, unknown>)[name], depth + 1);
+    if (n < 0) return -1;
+    total += n + 1;
+  }
+  return total;
 }

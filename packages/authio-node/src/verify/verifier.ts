@@ -3,7 +3,7 @@ import { AuthioError } from "../errors.js";
 import type { Session } from "../session.js";
 import { algorithmSpec } from "./algorithms.js";
 import { checkClaims } from "./claims-policy.js";
-import { parseToken } from "./compact.js";
+import { createTokenParser, type ParseOutcome } from "./compact.js";
 import { type CryptoBackend, detectCryptoBackend } from "./crypto-backend.js";
 import { JwksCache, type KeySource, StaticKeySource } from "./jwks-cache.js";
 import { fetchJwks } from "./jwks-fetch.js";
@@ -64,6 +64,7 @@ export class SessionVerifier implements TokenVerifier {
   readonly #keys: KeySource;
   readonly #tokenCache: VerifiedTokenCache | null;
   readonly #peek: KeySource["peekKey"];
+  readonly #parse: (token: unknown) => ParseOutcome;
 
   constructor(config: VerifierConfig, deps: VerifierDeps = {}) {
     this.#config = config.verification;
@@ -73,6 +74,7 @@ export class SessionVerifier implements TokenVerifier {
     this.#tokenCache =
       this.#config.tokenCacheSize > 0 ? new VerifiedTokenCache(this.#config.tokenCacheSize) : null;
     this.#peek = (kid, alg) => this.#keys.peekKey(kid, alg);
+    this.#parse = createTokenParser(this.#config.algorithms);
   }
 
   /** A verified, frozen `Session`, or `null` for any unacceptable token. */
@@ -88,7 +90,7 @@ export class SessionVerifier implements TokenVerifier {
       if (session !== undefined) return { ok: true, session };
     }
 
-    const parsed = parseToken(token, this.#config.algorithms);
+    const parsed = this.#parse(token);
     if (!parsed.ok) return FAILURES[parsed.reason];
     const { alg, kid, claims, signingInput, signature } = parsed.token;
 
