@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
@@ -11,14 +10,16 @@ import { WriteBatcher } from "./db/write-batcher.js";
 import { ApiError } from "./errors.js";
 import { codeForStatus, type FaultAction, type FaultRule, Faults, type RateLimitRule } from "./faults.js";
 import { errorBody, type HandlerResult, parseJson, readBody, send } from "./http.js";
+import { bodyHash, IdempotencyKeys, readIdempotencyKey } from "./idempotency.js";
 import { randomBase32 } from "./ids.js";
 import { KeyRing, type PublicJwk, type RotateOptions, type SigningAlgorithm } from "./keys.js";
 import { adminRoutes } from "./routes/admin.js";
 import { managementRoutes } from "./routes/management.js";
 import { Router } from "./routes/router.js";
+import { bearerToken, newSecretKey, SECRET_KEY_PATTERN, secretKeyMatches } from "./secret-key.js";
 import { applySeed, loadSeedFile, type Seed, type SeedResult } from "./seed.js";
 import { handleSignIn, SIGN_IN_PATH } from "./signin-page.js";
-import { type AccessTokenClaims, sha256, signJwt } from "./tokens.js";
+import { type AccessTokenClaims, signJwt } from "./tokens.js";
 import { type WebhookRetryOptions, WebhookWorker } from "./webhooks.js";
 
 /** Permissions of the built-in `admin` role (API.md §7: non-empty). `member` has none. */
@@ -106,44 +107,12 @@ export interface LocalAuthio {
 
 const SECRET_KEY_META = "secret_key";
 
-function newSecretKey(): string {
-  return `sk_test_${randomBase32(40)}`;
-}
-
-/** Constant-time comparison of the bearer secret (hashing first makes the lengths equal). */
-function keyMatches(given: string, expected: string): boolean {
-  return timingSafeEqual(Buffer.from(sha256(given), "hex"), Buffer.from(sha256(expected), "hex"));
-}
-
-function bearer(req: IncomingMessage): string | null {
-  // Several Authorization headers are ambiguous: refuse rather than pick one.
-  const values = req.headersDistinct.authorization;
-  if (values?.length !== 1) return null;
-  // The scheme is case-insensitive (RFC 9110 §11.1).
-  const m = /^Bearer +([!-~]+)$/i.exec(values[0] ?? "");
-  return m?.[1] ?? null;
-}
-
 function announcedHost(host: string): string {
   if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
   return host.includes(":") ? `[${host}]` : host;
 }
 
 const BODY_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
-const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
-
-/** Canonical JSON (sorted keys) so a retry that orders its fields differently is still the same request. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
 export async function startLocalAuthio(options: LocalAuthioOptions = {}): Promise<LocalAuthio> {
   const dbPath = options.db === ":memory:" ? ":memory:" : resolve(options.db ?? ".authio/local.db");
   const db: Db = openDatabase(dbPath);
@@ -171,7 +140,7 @@ async function start(
 
   let secretKey = options.secretKey ?? getMeta(db, SECRET_KEY_META);
   if (!secretKey) secretKey = newSecretKey();
-  if (!/^sk_(test|live)_[A-Za-z0-9_]{8,200}$/.test(secretKey)) {
+  if (!SECRET_KEY_PATTERN.test(secretKey)) {
     throw new Error("secretKey must look like sk_test_… (letters, digits and _; 8 to 200 after the prefix).");
   }
   setMeta(db, SECRET_KEY_META, secretKey);
@@ -292,10 +261,7 @@ async function start(
     send(res, { status: fault.status, body: errorBody(error, requestId), headers });
   }
 
-  const idempotencyLookup = db.prepare("SELECT * FROM idempotency_keys WHERE key = ? AND created_at > ?");
-  const idempotencyStore = db.prepare(
-    "INSERT OR REPLACE INTO idempotency_keys (key, method, path, body_hash, status, response_body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  );
+  const idempotency = new IdempotencyKeys(db, clock);
 
   async function handle(
     req: IncomingMessage,
@@ -321,8 +287,8 @@ async function start(
     }
 
     // The secret key is checked before routing: without it, even an unknown path is a 401.
-    const key = bearer(req);
-    if (!key || !keyMatches(key, secretKey!)) {
+    const key = bearerToken(req);
+    if (!key || !secretKeyMatches(key, secretKey!)) {
       throw new ApiError(
         401,
         "invalid_api_key",
@@ -344,23 +310,8 @@ async function start(
     if (!match) throw new ApiError(404, "not_found", `No route for ${method} ${path}.`);
 
     // Idempotency-Key validation comes before the body's: a bad key is a bad request whatever the body.
-    let idempotencyKey: string | null = null;
-    if (method === "POST") {
-      const values = req.headersDistinct["idempotency-key"];
-      if (values !== undefined) {
-        const value = values.length === 1 ? (values[0] ?? "") : "";
-        if (value.length < 1 || value.length > 255) {
-          throw new ApiError(400, "invalid_request", "Idempotency-Key must be 1 to 255 characters.", [
-            { field: "Idempotency-Key", code: "invalid", message: "must be 1 to 255 characters" },
-          ]);
-        }
-        idempotencyKey = value;
-      }
-    }
-
+    const idempotencyKey = readIdempotencyKey(req);
     const body = parseJsonOrError(raw);
-    const bodyHash = sha256(body.ok ? canonical(body.value ?? null) : raw.toString("base64"));
-    const target = `${path}${url.search}`;
     const ctx = {
       params: match.params,
       query: url.searchParams,
@@ -369,7 +320,6 @@ async function start(
       auth,
       keys,
     };
-
     const run = (): HandlerResult => {
       if (!body.ok) throw body.error;
       return match.route.handler(ctx);
@@ -378,49 +328,8 @@ async function start(
     // Reads run at once; writes join the next group commit and are answered once it is durable.
     if (method === "GET") return run();
     if (!idempotencyKey) return writes.submit(run);
-
-    // The handler's writes and the stored response commit together: a replay can never miss a write
-    // that happened, nor replay one that did not.
-    return writes.submit(() =>
-      db.transaction((): HandlerResult => {
-        const prior = idempotencyLookup.get(idempotencyKey, clock.nowMs() - IDEMPOTENCY_TTL_MS) as
-          | { method: string; path: string; body_hash: string; status: number; response_body: string | null }
-          | undefined;
-        if (prior) {
-          if (prior.method !== method || prior.path !== target || prior.body_hash !== bodyHash) {
-            throw new ApiError(
-              409,
-              "idempotency_key_reused",
-              "This Idempotency-Key was used with a different method, path or body.",
-            );
-          }
-          const replayed =
-            prior.response_body === null ? undefined : (JSON.parse(prior.response_body) as unknown);
-          return {
-            status: prior.status,
-            body: rewriteRequestId(replayed, requestId),
-            headers: { "idempotent-replayed": "true" },
-          };
-        }
-        let result: HandlerResult;
-        try {
-          result = run();
-        } catch (error) {
-          if (!(error instanceof ApiError) || error.status >= 500) throw error;
-          result = { status: error.status, body: errorBody(error, requestId), headers: error.headers };
-        }
-        idempotencyStore.run(
-          idempotencyKey,
-          method,
-          target,
-          bodyHash,
-          result.status,
-          result.body === undefined ? null : JSON.stringify(result.body),
-          clock.nowMs(),
-        );
-        return result;
-      })(),
-    );
+    const fingerprint = { method, target: `${path}${url.search}`, bodyHash: bodyHash(raw, body) };
+    return writes.submit(() => idempotency.run(idempotencyKey, fingerprint, requestId, run));
   }
 
   const server: Server = createServer((req, res) => {
@@ -483,7 +392,7 @@ async function start(
   // Housekeeping: forget idempotency keys past 24 h and sign-in codes past their minute, hourly.
   const purge = () => {
     const now = clock.nowMs();
-    db.prepare("DELETE FROM idempotency_keys WHERE created_at <= ?").run(now - IDEMPOTENCY_TTL_MS);
+    idempotency.purgeExpired();
     db.prepare("DELETE FROM sign_in_codes WHERE expires_at <= ?").run(now - 3600_000);
   };
   purge();
@@ -538,13 +447,4 @@ function parseJsonOrError(raw: Buffer): { ok: true; value: unknown } | { ok: fal
   } catch (error) {
     return { ok: false, error: error as ApiError };
   }
-}
-
-/** A replayed error carries the request id of the request that is answered now (API.md §7). */
-function rewriteRequestId(body: unknown, requestId: string): unknown {
-  if (body && typeof body === "object" && "error" in body) {
-    const error = (body as { error: Record<string, unknown> }).error;
-    return { error: { ...error, requestId } };
-  }
-  return body;
 }
