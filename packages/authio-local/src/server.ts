@@ -166,10 +166,8 @@ async function start(
   const keys = new KeyRing(db, clock, {
     algorithm: options.algorithm ?? "ES256",
     publishDelaySeconds: options.keyRotation?.publishDelaySeconds ?? 3600,
-    retainSeconds: Math.max(
-      options.keyRotation?.retainSeconds ?? 3600,
-      options.keyRotation?.retainSeconds === undefined ? settings.accessTokenTtlSeconds : 0,
-    ),
+    // A replaced key stays published at least as long as the tokens it signed live (API.md §3).
+    retainSeconds: options.keyRotation?.retainSeconds ?? Math.max(3600, settings.accessTokenTtlSeconds),
   });
   keys.ensureSigningKey();
 
