@@ -142,4 +142,32 @@ describe("quickstart: Management snippets, verbatim", () => {
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({ error: "Pick a different slug" });
   });
+
+  test("the blocks above are the quickstart's text, character for character", async () => {
+    const { readFileSync, existsSync } = await import("node:fs");
+    const { fileURLToPath } = await import("node:url");
+    // The platform's quickstart lives beside the repository (../shared/platform), as API.md does.
+    const quickstartPath = fileURLToPath(
+      new URL("../../../../shared/platform/quickstart-node.txt", import.meta.url),
+    );
+    if (!existsSync(quickstartPath)) {
+      console.log(`quickstart not found at ${quickstartPath}: the text comparison did not run`);
+      return;
+    }
+    const quickstart = readFileSync(quickstartPath, "utf8");
+    const source = readFileSync(fileURLToPath(import.meta.url), "utf8");
+    const blocks = [...source.matchAll(/\/\/ ---- (.+) \(verbatim\) ----\n([\s\S]*?)\n\s*\/\/ ----\n/g)];
+    expect(blocks.map((b) => b[1])).toEqual([
+      "Construct a client",
+      "Manage organizations and members",
+      "Pivot a session into a different org",
+      "Errors",
+    ]);
+    for (const [, title, body] of blocks) {
+      const lines = (body ?? "").split("\n");
+      const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)?.[0].length ?? 0));
+      const dedented = lines.map((l) => l.slice(indent)).join("\n");
+      expect(quickstart.includes(dedented), `${title} differs from the quickstart`).toBe(true);
+    }
+  });
 });
