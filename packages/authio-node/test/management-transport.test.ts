@@ -396,6 +396,15 @@ describe("management transport", () => {
     expect([err.code, err.details?.[0]?.field]).toEqual(["invalid_request", "organizationId"]);
   });
 
+  test("a body that is not an object is refused before sending", async () => {
+    reset((_req, res) => json(res, 201, organization()));
+    for (const body of [null, "acme", ["acme"]]) {
+      const err = await caught(client().organizations.create(body as never));
+      expect([err.code, err.status, err.details?.[0]?.field]).toEqual(["invalid_request", null, "body"]);
+    }
+    expect(server.seen).toHaveLength(0);
+  });
+
   test("an injected fetch is used for every attempt", async () => {
     reset((_req, res, i) =>
       i === 0 ? apiError(res, 503, "service_unavailable") : json(res, 200, organization()),
