@@ -1,5 +1,5 @@
 import { createAuthioNext } from "@authio/next";
-import { Authio, type RequestAuth } from "@authio/node";
+import { Authio } from "@authio/node";
 
 // One Authio client for the app, built on first use from AUTHIO_SECRET_KEY and AUTHIO_API_URL
 // (so `next build` never needs the secret).
@@ -9,14 +9,9 @@ export const authio = (): Authio => {
   return client;
 };
 
-export const { withSession, getSession, authioProxy } = createAuthioNext({ authio });
-
-// The session lifecycle (sign-in, callback, sign-out, switch organization), served by app/auth/[action].
-let requestAuth: RequestAuth | undefined;
-export const lifecycle = (): RequestAuth => {
-  requestAuth ??= authio().createRequestAuth();
-  return requestAuth;
-};
+// authioRoutes(): the session lifecycle (sign-in, callback, sign-out, switch organization), served by
+// app/auth/[action]/route.ts. The proxy refreshes an expired access token and forwards the new cookie.
+export const { withSession, getSession, authioProxy, authioRoutes } = createAuthioNext({ authio });
 
 /** The signed-in user, their session and their organizations (Management API); `null` when signed out. */
 export async function currentViewer() {
