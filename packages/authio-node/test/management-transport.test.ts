@@ -398,7 +398,9 @@ describe("management transport", () => {
 
   test("a body that is not an object is refused before sending", async () => {
     reset((_req, res) => json(res, 201, organization()));
-    for (const body of [null, "acme", ["acme"]]) {
+    const cyclic: Record<string, unknown> = { name: "A" };
+    cyclic.self = cyclic;
+    for (const body of [null, "acme", ["acme"], cyclic, { name: "A", slug: 1n }]) {
       const err = await caught(client().organizations.create(body as never));
       expect([err.code, err.status, err.details?.[0]?.field]).toEqual(["invalid_request", null, "body"]);
     }

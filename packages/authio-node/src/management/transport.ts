@@ -81,7 +81,18 @@ export class Transport {
       if (!isPlainObject(req.body)) {
         throw localInvalidRequest("body", "The request body must be an object.");
       }
-      body = JSON.stringify(req.body);
+      try {
+        body = JSON.stringify(req.body);
+      } catch (cause) {
+        // A BigInt or a cycle: say so as the SDK's error, not as a bare TypeError.
+        throw new AuthioError({
+          code: "invalid_request",
+          message: "The request body cannot be serialised as JSON.",
+          details: [{ field: "body", code: "invalid", message: "cannot be serialised as JSON" }],
+          retryable: false,
+          cause,
+        });
+      }
       headers["content-type"] = "application/json";
     }
     if (req.method === "POST") {
