@@ -245,6 +245,26 @@ describe("JWKS cache", () => {
     });
   }
 
+  test("a 503 with Retry-After carries it, so the 503 an adapter sends can repeat it", async () => {
+    const server = await serve();
+    server.setBehavior({ status: 503, extraHeaders: { "retry-after": "17" } });
+    const { verifier, clock } = verifierOn(server, {
+      jwksCache: { failureBackoff: 1_000, maxFailureBackoff: 60_000 },
+    });
+    const token = await signToken(a, server.url);
+    const error = await rejection(verifier.verify(token));
+    expect(error.code).toBe("invalid_response");
+    expect(error.retryAfter).toBe(17);
+    expect(error.retryable).toBe(true);
+    // The backoff honours it: no new request before 17 s, one after.
+    clock.advance(16_000);
+    await rejection(verifier.verify(token));
+    expect(server.requests).toBe(1);
+    clock.advance(1_000);
+    await rejection(verifier.verify(token));
+    expect(server.requests).toBe(2);
+  });
+
   test("a refused secret key is invalid_api_key, not retryable, and the key is never in the error", async () => {
     const server = await serve();
     const config = resolveConfig({ apiKey: "sk_test_wrong_secret_123", apiUrl: server.url });

@@ -64,6 +64,8 @@ describe("strict JSON", () => {
   for (const [label, text] of [
     ["a duplicate at the top", '{"a":1,"a":2}'],
     ["a duplicate with spaces", '{"a":1, "a" :2}'],
+    ["a duplicate with a tab before the colon", '{"a":1,"a"\t:2}'],
+    ["a duplicate with a newline before the colon", '{"a":1,"a"\n:2}'],
     ["a duplicate hidden by an escape", '{"sub":"x","s\\u0075b":"y"}'],
     ["a duplicate inside a nested object", '{"a":{"b":1,"b":1}}'],
     ["a duplicate inside an array's object", '{"a":[{"b":1,"b":1}]}'],

@@ -14,6 +14,7 @@ export type ClaimsVerdict =
   | { readonly ok: false; readonly reason: VerifyFailureReason };
 
 const fail = (reason: VerifyFailureReason): ClaimsVerdict => ({ ok: false, reason });
+const NO_PERMISSIONS: readonly string[] = Object.freeze([]);
 
 const isTime = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 const isId = (value: unknown): value is string => typeof value === "string" && value !== "";
@@ -64,7 +65,8 @@ export function checkClaims(claims: JsonObject, rules: ClaimRules, now: number):
     orgId: orgId ?? null,
     // A role only means something inside an organization (API.md §2: present only with org_id).
     role: orgId !== undefined && role !== undefined ? role : null,
-    permissions: Object.freeze(permissions === undefined ? [] : [...permissions]),
+    // The parsed array itself, frozen with the claims below: no copy.
+    permissions: permissions ?? NO_PERMISSIONS,
     actor,
     issuedAt: new Date(iat * 1000),
     expiresAt: new Date(exp * 1000),

@@ -142,8 +142,9 @@ export class JwksCache implements KeySource {
           ? cause
           : new AuthioError({ code: "invalid_response", message: "The JWKS could not be read.", cause });
       this.#failures++;
+      // A server's Retry-After lengthens the wait, within the same upper bound.
       const backoff = Math.min(
-        this.#policy.failureBackoff * 2 ** (this.#failures - 1),
+        Math.max(this.#policy.failureBackoff * 2 ** (this.#failures - 1), (error.retryAfter ?? 0) * 1000),
         this.#policy.maxFailureBackoff,
       );
       this.#retryAt = this.#deps.now() + backoff;

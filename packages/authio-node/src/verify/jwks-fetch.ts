@@ -46,7 +46,12 @@ export async function fetchJwks(options: JwksFetchOptions): Promise<unknown[]> {
           retryable: false,
         });
       }
-      throw invalidResponse(`The JWKS endpoint answered with status ${response.status}.`, response.status);
+      const error = invalidResponse(
+        `The JWKS endpoint answered with status ${response.status}.`,
+        response.status,
+      );
+      const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+      throw retryAfter === null ? error : new AuthioError({ ...errorInit(error), retryAfter });
     }
     let text: string;
     try {
@@ -129,4 +134,17 @@ function networkError(cause: unknown): AuthioError {
 
 function invalidResponse(message: string, status: number): AuthioError {
   return new AuthioError({ code: "invalid_response", message, status, retryable: true });
+}
+
+function errorInit(error: AuthioError) {
+  return { code: error.code, message: error.message, status: error.status, retryable: error.retryable };
+}
+
+/** `Retry-After` in seconds (RFC 9110: delay-seconds or an HTTP date); `null` when absent or unusable. */
+function parseRetryAfter(value: string | null): number | null {
+  if (value === null) return null;
+  if (/^\d+$/.test(value.trim())) return Math.min(Number(value.trim()), 3600);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.min(Math.max(0, Math.ceil((date - Date.now()) / 1000)), 3600);
 }
