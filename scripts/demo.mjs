@@ -16,6 +16,7 @@ import {
   availableExamples,
   build,
   EXAMPLES,
+  killAllNow,
   mintAccessToken,
   ROOT,
   readSeed,
@@ -53,24 +54,26 @@ const db = join(stateDir, "demo.db");
 const logDir = join(stateDir, "logs");
 console.log("› starting the local Authio server and the examples…");
 let demo;
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  console.log("\n› stopping…");
+  if (demo) await demo.stop();
+  else killAllNow(); // a signal while starting: nothing may outlive this process
+  console.log("› stopped: the local server and every example are down.");
+  process.exit(code);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => shutdown(0));
+
 try {
   demo = await startAll({ examples, db, fresh: true, logDir, accessTokenTtlSeconds: TOKEN_TTL_SECONDS });
 } catch (error) {
   console.error(`\n✗ the demo could not start:\n${error.message}`);
   process.exit(1);
 }
+if (stopping) await new Promise(() => {}); // a signal arrived while starting: shutdown() exits
 const { authio, apps } = demo;
-
-let stopping = false;
-async function shutdown(code) {
-  if (stopping) return;
-  stopping = true;
-  console.log("\n› stopping…");
-  await demo.stop();
-  console.log("› stopped: the local server and every example are down.");
-  process.exit(code);
-}
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => shutdown(0));
 
 const token = await mintAccessToken(authio, TOKEN_USER);
 const seed = readSeed();

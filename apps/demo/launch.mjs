@@ -120,6 +120,12 @@ function killGroup(pid, signal) {
   }
 }
 
+/** Kills every example this process started, at once (for a signal that arrives while they start). */
+export function killAllNow() {
+  for (const child of running) killGroup(child.pid, "SIGKILL");
+  running.clear();
+}
+
 /** Last resort: if this process exits with example servers still up, kill their groups. */
 function installExitHook() {
   if (exitHookInstalled) return;
