@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -52,10 +53,22 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-export async function buildFixture(): Promise<void> {
-  const { child, output } = run(["build"], { NODE_ENV: "production" });
-  const [code] = (await once(child, "exit")) as [number | null];
-  if (code !== 0) throw new Error(`next build failed (${code}):\n${output()}`);
+/**
+ * `next build` of the fixture. The workspace packages it imports resolve to their built `dist`; when
+ * another build of the shared checkout is rewriting one of them at that moment, the build cannot
+ * resolve it: only that failure is retried, after a pause. Every attempt starts from an empty `.next`:
+ * Turbopack's persistent cache would otherwise remember the failed resolution.
+ */
+export async function buildFixture(attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    rmSync(new URL("../fixture/.next", import.meta.url), { recursive: true, force: true });
+    const { child, output } = run(["build"], { NODE_ENV: "production" });
+    const [code] = (await once(child, "exit")) as [number | null];
+    if (code === 0) return;
+    const transient = /Can't resolve '@authio\/|Cannot find module '@authio\//.test(output());
+    if (!transient || attempt >= attempts) throw new Error(`next build failed (${code}):\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
 }
 
 export async function startFixture(env: Record<string, string>): Promise<RunningApp> {
