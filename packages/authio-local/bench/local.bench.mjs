@@ -5,12 +5,13 @@
 // those of the durable configuration users get by default, not of :memory:.
 //
 //   node packages/authio-local/bench/local.bench.mjs            10 s per case
-//   BENCH_QUICK=1 node packages/authio-local/bench/local.bench.mjs   about a second per case
+//   BENCH_QUICK=1 node packages/authio-local/bench/local.bench.mjs   about two seconds per case
+//   BENCH_CASE=sessions node …                                      only the cases whose name contains it
 //
 // Writes its markdown section to bench-results/local.md (or $BENCH_RESULTS_DIR/local.md) and prints it.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -20,6 +21,9 @@ const root = resolve(packageDir, "../..");
 const quick = process.env.BENCH_QUICK === "1";
 const DURATION = quick ? 2 : 10;
 const CONNECTIONS = 200;
+// Generous: on a machine shared with other builds the client itself can be descheduled for seconds, which
+// autocannon would count as server timeouts. The server's own latency is far below this.
+const TIMEOUT = 30;
 const SECRET = "sk_test_benchmark_local_server";
 
 const cli = join(packageDir, "dist", "cli.mjs");
@@ -51,8 +55,9 @@ function startServer(dbPath, seedPath) {
 
 function run(options) {
   return new Promise((resolvePromise, reject) => {
-    autocannon({ connections: CONNECTIONS, duration: DURATION, timeout: 10, ...options }, (err, result) =>
-      err ? reject(err) : resolvePromise(result),
+    autocannon(
+      { connections: CONNECTIONS, duration: DURATION, timeout: TIMEOUT, ...options },
+      (err, result) => (err ? reject(err) : resolvePromise(result)),
     );
   });
 }
@@ -71,6 +76,7 @@ writeFileSync(
   }),
 );
 
+const only = process.env.BENCH_CASE;
 const cases = [
   { name: "`GET /v1/jwks`", options: { method: "GET", path: "/v1/jwks" } },
   {
@@ -100,10 +106,11 @@ const cases = [
 ];
 
 const rows = [];
+const loadBefore = loadavg()[0];
 let errorsSeen = 0;
 const { child, url } = await startServer(join(dir, "bench.db"), seedPath);
 try {
-  for (const c of cases) {
+  for (const c of cases.filter((c) => !only || c.name.includes(only))) {
     if (!quick) await run({ url: `${url}${c.options.path}`, ...c.options, headers, duration: 1 }); // warm-up
     const r = await run({ url: `${url}${c.options.path}`, ...c.options, headers });
     const errors = r.errors + r.timeouts + r.non2xx;
@@ -117,7 +124,7 @@ try {
       r.requests.total.toLocaleString("en-US"),
     ]);
     console.log(
-      `${c.name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, ${errors} errors`,
+      `${c.name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, ${errors} errors (${r.errors} socket, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)`,
     );
   }
 } finally {
@@ -132,8 +139,10 @@ const markdown = `## Local server (\`@authio/local\`)
 
 autocannon on 127.0.0.1, ${CONNECTIONS} concurrent connections, ${DURATION} s per case${quick ? " (quick mode: proves the script runs, numbers mean little)" : ", after a 1 s warm-up"}. The
 server is the built CLI in its own process on a SQLite file with \`synchronous=FULL\` (each create is durable
-before it is acknowledged). Errors count socket errors, timeouts and non-2xx answers.
-${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}.
+before it is acknowledged; concurrent writes share one fsync). Errors count socket errors, timeouts (${TIMEOUT} s)
+and non-2xx answers.
+${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}; load average ${loadBefore.toFixed(1)} before and
+${loadavg()[0].toFixed(1)} after the run (other work on the machine competes with both server and client).
 
 ${[line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n")}
 

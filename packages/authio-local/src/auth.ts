@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.js";
+import { prepared } from "./db/database.js";
 import type { Session, Store, User } from "./db/store.js";
 import { ApiError } from "./errors.js";
 import { newSecret } from "./ids.js";
@@ -52,11 +53,10 @@ export class Auth {
 
   private issueRefreshToken(session: Session): string {
     const token = newSecret("rt_");
-    this.store.db
-      .prepare(
-        "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-      )
-      .run(sha256(token), session.id, this.clock.nowMs(), Date.parse(session.expiresAt));
+    prepared(
+      this.store.db,
+      "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    ).run(sha256(token), session.id, this.clock.nowMs(), Date.parse(session.expiresAt));
     return token;
   }
 
@@ -76,11 +76,10 @@ export class Auth {
 
   createSignInCode(userId: string, organizationId: string | null, redirectUri: string): string {
     const code = newSecret("code_");
-    this.store.db
-      .prepare(
-        "INSERT INTO sign_in_codes (code_hash, user_id, organization_id, redirect_uri, expires_at) VALUES (?, ?, ?, ?, ?)",
-      )
-      .run(sha256(code), userId, organizationId, redirectUri, this.clock.nowMs() + SIGN_IN_CODE_TTL_MS);
+    prepared(
+      this.store.db,
+      "INSERT INTO sign_in_codes (code_hash, user_id, organization_id, redirect_uri, expires_at) VALUES (?, ?, ?, ?, ?)",
+    ).run(sha256(code), userId, organizationId, redirectUri, this.clock.nowMs() + SIGN_IN_CODE_TTL_MS);
     return code;
   }
 
@@ -88,9 +87,9 @@ export class Auth {
   authenticate(code: string): SessionWithTokens & { user: User } {
     const invalid = () => new ApiError(400, "invalid_code", "The code is unknown, already used or expired.");
     return this.store.transaction(() => {
-      const row = this.store.db
-        .prepare("SELECT * FROM sign_in_codes WHERE code_hash = ?")
-        .get(sha256(code)) as
+      const row = prepared(this.store.db, "SELECT * FROM sign_in_codes WHERE code_hash = ?").get(
+        sha256(code),
+      ) as
         | {
             code_hash: string;
             user_id: string;
@@ -101,9 +100,10 @@ export class Auth {
         | undefined;
       const now = this.clock.nowMs();
       if (!row || row.used_at !== null || row.expires_at <= now) throw invalid();
-      this.store.db
-        .prepare("UPDATE sign_in_codes SET used_at = ? WHERE code_hash = ?")
-        .run(now, row.code_hash);
+      prepared(this.store.db, "UPDATE sign_in_codes SET used_at = ? WHERE code_hash = ?").run(
+        now,
+        row.code_hash,
+      );
       const user = this.store.findUser(row.user_id);
       if (!user) throw invalid();
       // The membership may have gone since the page issued the code: then the session starts unpivoted.
@@ -125,11 +125,9 @@ export class Auth {
   refresh(refreshToken: string, organizationId: string | undefined): SessionWithTokens {
     type Outcome = { ok: SessionWithTokens } | { error: ApiError };
     const outcome = this.store.transaction((): Outcome => {
-      const row = this.store.db
-        .prepare("SELECT * FROM refresh_tokens WHERE token_hash = ?")
-        .get(sha256(refreshToken)) as
-        | { token_hash: string; session_id: string; expires_at: number; used_at: number | null }
-        | undefined;
+      const row = prepared(this.store.db, "SELECT * FROM refresh_tokens WHERE token_hash = ?").get(
+        sha256(refreshToken),
+      ) as { token_hash: string; session_id: string; expires_at: number; used_at: number | null } | undefined;
       const invalid = new ApiError(401, "invalid_refresh_token", "The refresh token is unknown or expired.");
       if (!row) return { error: invalid };
       const session = this.store.findSession(row.session_id);
@@ -165,9 +163,10 @@ export class Auth {
       } else {
         current = this.store.touchSession(session.id);
       }
-      this.store.db
-        .prepare("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?")
-        .run(now, row.token_hash);
+      prepared(this.store.db, "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?").run(
+        now,
+        row.token_hash,
+      );
       return {
         ok: {
           session: current,

@@ -1,6 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from "node:crypto";
 import type { Clock } from "./clock.js";
-import type { Db } from "./db/database.js";
+import { type Db, prepared } from "./db/database.js";
 import { newId } from "./ids.js";
 
 export type SigningAlgorithm = "ES256" | "RS256";
@@ -96,28 +96,30 @@ export class KeyRing {
       retain_ms: retainSeconds * 1000,
     };
     // Keys activating at the same millisecond must still have an order: nudge by one.
-    const clash = this.db.prepare("SELECT 1 FROM signing_keys WHERE activates_at = ?").get(row.activates_at);
+    const clash = prepared(this.db, "SELECT 1 FROM signing_keys WHERE activates_at = ?").get(
+      row.activates_at,
+    );
     if (clash) row.activates_at += 1;
-    this.db
-      .prepare(
-        "INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at, activates_at, retain_ms) VALUES (@kid, @alg, @public_jwk, @private_jwk, @created_at, @activates_at, @retain_ms)",
-      )
-      .run(row);
+    prepared(
+      this.db,
+      "INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at, activates_at, retain_ms) VALUES (@kid, @alg, @public_jwk, @private_jwk, @created_at, @activates_at, @retain_ms)",
+    ).run(row);
     return row;
   }
 
   private rows(): KeyRow[] {
-    return this.db.prepare("SELECT * FROM signing_keys ORDER BY activates_at ASC").all() as KeyRow[];
+    return prepared(this.db, "SELECT * FROM signing_keys ORDER BY activates_at ASC").all() as KeyRow[];
   }
 
   private currentRow(): KeyRow | undefined {
-    const active = this.db
-      .prepare("SELECT * FROM signing_keys WHERE activates_at <= ? ORDER BY activates_at DESC LIMIT 1")
-      .get(this.clock.nowMs()) as KeyRow | undefined;
+    const active = prepared(
+      this.db,
+      "SELECT * FROM signing_keys WHERE activates_at <= ? ORDER BY activates_at DESC LIMIT 1",
+    ).get(this.clock.nowMs()) as KeyRow | undefined;
     // A clock moved back before the first key (the clock-offset knob) still signs, with the earliest key.
     return (
       active ??
-      (this.db.prepare("SELECT * FROM signing_keys ORDER BY activates_at ASC LIMIT 1").get() as
+      (prepared(this.db, "SELECT * FROM signing_keys ORDER BY activates_at ASC LIMIT 1").get() as
         | KeyRow
         | undefined)
     );

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Clock } from "./clock.js";
-import type { Db } from "./db/database.js";
+import { type Db, prepared } from "./db/database.js";
 
 export interface WebhookRetryOptions {
   /** First retry delay; doubles each attempt (default 1000 ms). */
@@ -78,14 +78,13 @@ export class WebhookWorker {
     this.running = true;
     try {
       const now = this.clock.nowMs();
-      const due = this.db
-        .prepare(
-          `SELECT d.seq, d.url, d.attempts, e.payload FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+      const due = prepared(
+        this.db,
+        `SELECT d.seq, d.url, d.attempts, e.payload FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
            WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.seq LIMIT 50`,
-        )
-        .all(now) as DueRow[];
+      ).all(now) as DueRow[];
       // Claim the batch so an overlapping tick cannot send the same rows twice.
-      const claim = this.db.prepare("UPDATE webhook_deliveries SET status = 'sending' WHERE seq = ?");
+      const claim = prepared(this.db, "UPDATE webhook_deliveries SET status = 'sending' WHERE seq = ?");
       this.db.transaction(() => {
         for (const row of due) claim.run(row.seq);
       })();
@@ -94,9 +93,10 @@ export class WebhookWorker {
       this.running = false;
     }
     if (this.stopped) return;
-    const next = this.db
-      .prepare("SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'")
-      .get() as { at: number | null };
+    const next = prepared(
+      this.db,
+      "SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'",
+    ).get() as { at: number | null };
     if (next.at !== null) this.schedule(Math.max(0, next.at - this.clock.nowMs()));
   }
 
@@ -132,40 +132,37 @@ export class WebhookWorker {
     }
     if (this.stopped && error) {
       // Shutting down: leave the delivery pending for the next start.
-      this.db.prepare("UPDATE webhook_deliveries SET status = 'pending' WHERE seq = ?").run(row.seq);
+      prepared(this.db, "UPDATE webhook_deliveries SET status = 'pending' WHERE seq = ?").run(row.seq);
       return;
     }
     const attempts = row.attempts + 1;
     if (!error) {
-      this.db
-        .prepare(
-          "UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE seq = ?",
-        )
-        .run(attempts, this.clock.nowMs(), row.seq);
+      prepared(
+        this.db,
+        "UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE seq = ?",
+      ).run(attempts, this.clock.nowMs(), row.seq);
       return;
     }
     if (attempts >= this.retry.maxAttempts) {
       this.log(`webhook to ${row.url} failed for good after ${attempts} attempts (${error})`);
-      this.db
-        .prepare(
-          "UPDATE webhook_deliveries SET status = 'failed', attempts = ?, last_error = ? WHERE seq = ?",
-        )
-        .run(attempts, error, row.seq);
+      prepared(
+        this.db,
+        "UPDATE webhook_deliveries SET status = 'failed', attempts = ?, last_error = ? WHERE seq = ?",
+      ).run(attempts, error, row.seq);
       return;
     }
     // Exponential backoff with full jitter between half and all of the delay.
     const base = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempts - 1));
     const delay = Math.round(base / 2 + Math.random() * (base / 2));
-    this.db
-      .prepare(
-        "UPDATE webhook_deliveries SET status = 'pending', attempts = ?, last_error = ?, next_attempt_at = ? WHERE seq = ?",
-      )
-      .run(attempts, error, this.clock.nowMs() + delay, row.seq);
+    prepared(
+      this.db,
+      "UPDATE webhook_deliveries SET status = 'pending', attempts = ?, last_error = ?, next_attempt_at = ? WHERE seq = ?",
+    ).run(attempts, error, this.clock.nowMs() + delay, row.seq);
   }
 
   /** On start, rows left `sending` by a crash go back to `pending`. */
   recover(): void {
-    this.db.prepare("UPDATE webhook_deliveries SET status = 'pending' WHERE status = 'sending'").run();
+    prepared(this.db, "UPDATE webhook_deliveries SET status = 'pending' WHERE status = 'sending'").run();
   }
 
   async stop(): Promise<void> {
@@ -176,11 +173,10 @@ export class WebhookWorker {
   }
 
   deliveries(limit = 100): unknown[] {
-    return this.db
-      .prepare(
-        `SELECT d.seq, d.event_id AS eventId, e.type, d.url, d.status, d.attempts, d.last_error AS lastError
+    return prepared(
+      this.db,
+      `SELECT d.seq, d.event_id AS eventId, e.type, d.url, d.status, d.attempts, d.last_error AS lastError
          FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id ORDER BY d.seq DESC LIMIT ?`,
-      )
-      .all(limit);
+    ).all(limit);
   }
 }

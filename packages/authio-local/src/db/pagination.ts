@@ -1,6 +1,6 @@
 import { invalidRequest } from "../errors.js";
 import type { ListQuery } from "../validation.js";
-import type { Db } from "./database.js";
+import { type Db, prepared } from "./database.js";
 
 export interface ListPage<T> {
   object: "list";
@@ -27,7 +27,7 @@ export function paginate<Row extends { id: string }, T>(
   const cursorId = query.after ?? query.before;
   const backwards = query.before !== null;
   if (cursorId !== null) {
-    const cursor = db.prepare(`SELECT seq FROM ${spec.table} WHERE id = ?`).get(cursorId) as
+    const cursor = prepared(db, `SELECT seq FROM ${spec.table} WHERE id = ?`).get(cursorId) as
       | { seq: number }
       | undefined;
     if (!cursor) {
@@ -45,7 +45,7 @@ export function paginate<Row extends { id: string }, T>(
   // Walking backwards reads in the opposite direction, then flips the page back into list order.
   const ascending = (query.order === "asc") !== backwards;
   const sql = `SELECT ${select} FROM ${from} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`;
-  const rows = db.prepare(sql).all(...params, query.limit + 1) as Row[];
+  const rows = prepared(db, sql).all(...params, query.limit + 1) as Row[];
   const more = rows.length > query.limit;
   if (more) rows.pop();
   if (backwards) rows.reverse();

@@ -2,7 +2,7 @@ import type { Clock } from "../clock.js";
 import { ApiError, notFound } from "../errors.js";
 import { newId } from "../ids.js";
 import type { ListQuery } from "../validation.js";
-import type { Db } from "./database.js";
+import { type Db, prepared } from "./database.js";
 import { type ListPage, paginate } from "./pagination.js";
 
 export interface Organization {
@@ -162,10 +162,14 @@ export class Store {
     const nowMs = this.clock.nowMs();
     const id = newId("evt", nowMs);
     const createdAt = this.clock.iso(nowMs);
-    this.db
-      .prepare("INSERT INTO webhook_events (id, type, payload, created_at) VALUES (?, ?, ?, ?)")
-      .run(id, type, JSON.stringify({ id, type, createdAt, data }), createdAt);
-    const insert = this.db.prepare(
+    prepared(this.db, "INSERT INTO webhook_events (id, type, payload, created_at) VALUES (?, ?, ?, ?)").run(
+      id,
+      type,
+      JSON.stringify({ id, type, createdAt, data }),
+      createdAt,
+    );
+    const insert = prepared(
+      this.db,
       "INSERT INTO webhook_deliveries (event_id, url, next_attempt_at) VALUES (?, ?, ?)",
     );
     for (const url of urls) insert.run(id, url, nowMs);
@@ -188,7 +192,7 @@ export class Store {
   }
 
   findOrganization(id: string): Organization | undefined {
-    const row = this.db.prepare("SELECT * FROM organizations WHERE id = ?").get(id) as OrgRow | undefined;
+    const row = prepared(this.db, "SELECT * FROM organizations WHERE id = ?").get(id) as OrgRow | undefined;
     return row && this.toOrganization(row);
   }
 
@@ -199,7 +203,9 @@ export class Store {
   }
 
   findOrganizationBySlug(slug: string): Organization | undefined {
-    const row = this.db.prepare("SELECT * FROM organizations WHERE slug = ?").get(slug) as OrgRow | undefined;
+    const row = prepared(this.db, "SELECT * FROM organizations WHERE slug = ?").get(slug) as
+      | OrgRow
+      | undefined;
     return row && this.toOrganization(row);
   }
 
@@ -222,11 +228,10 @@ export class Store {
         updated_at: now,
       };
       withUniqueness(() =>
-        this.db
-          .prepare(
-            "INSERT INTO organizations (id, name, slug, domain, metadata, created_at, updated_at) VALUES (@id, @name, @slug, @domain, @metadata, @created_at, @updated_at)",
-          )
-          .run(row),
+        prepared(
+          this.db,
+          "INSERT INTO organizations (id, name, slug, domain, metadata, created_at, updated_at) VALUES (@id, @name, @slug, @domain, @metadata, @created_at, @updated_at)",
+        ).run(row),
       );
       const org = this.toOrganization(row);
       this.emit("organization.created", org);
@@ -249,11 +254,10 @@ export class Store {
         id,
       };
       withUniqueness(() =>
-        this.db
-          .prepare(
-            "UPDATE organizations SET name = @name, slug = @slug, domain = @domain, metadata = @metadata, updated_at = @updated_at WHERE id = @id",
-          )
-          .run(next),
+        prepared(
+          this.db,
+          "UPDATE organizations SET name = @name, slug = @slug, domain = @domain, metadata = @metadata, updated_at = @updated_at WHERE id = @id",
+        ).run(next),
       );
       const org = this.getOrganization(id);
       this.emit("organization.updated", org);
@@ -265,11 +269,11 @@ export class Store {
   deleteOrganization(id: string): void {
     this.transaction(() => {
       const org = this.getOrganization(id);
-      const members = this.db
-        .prepare("SELECT * FROM memberships WHERE organization_id = ?")
-        .all(id) as MembershipRow[];
-      this.db.prepare("UPDATE sessions SET organization_id = NULL WHERE organization_id = ?").run(id);
-      this.db.prepare("DELETE FROM organizations WHERE id = ?").run(id);
+      const members = prepared(this.db, "SELECT * FROM memberships WHERE organization_id = ?").all(
+        id,
+      ) as MembershipRow[];
+      prepared(this.db, "UPDATE sessions SET organization_id = NULL WHERE organization_id = ?").run(id);
+      prepared(this.db, "DELETE FROM organizations WHERE id = ?").run(id);
       for (const m of members) this.emit("membership.deleted", this.toMembership(m));
       this.emit("organization.deleted", org);
     });
@@ -310,7 +314,7 @@ export class Store {
   }
 
   findUser(id: string): User | undefined {
-    const row = this.db.prepare("SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
+    const row = prepared(this.db, "SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
     return row && this.toUser(row);
   }
 
@@ -321,7 +325,7 @@ export class Store {
   }
 
   findUserByEmail(email: string): User | undefined {
-    const row = this.db.prepare("SELECT * FROM users WHERE lower(email) = lower(?)").get(email) as
+    const row = prepared(this.db, "SELECT * FROM users WHERE lower(email) = lower(?)").get(email) as
       | UserRow
       | undefined;
     return row && this.toUser(row);
@@ -348,11 +352,10 @@ export class Store {
         updated_at: now,
       };
       withUniqueness(() =>
-        this.db
-          .prepare(
-            "INSERT INTO users (id, email, email_verified, first_name, last_name, metadata, created_at, updated_at) VALUES (@id, @email, @email_verified, @first_name, @last_name, @metadata, @created_at, @updated_at)",
-          )
-          .run(row),
+        prepared(
+          this.db,
+          "INSERT INTO users (id, email, email_verified, first_name, last_name, metadata, created_at, updated_at) VALUES (@id, @email, @email_verified, @first_name, @last_name, @metadata, @created_at, @updated_at)",
+        ).run(row),
       );
       const user = this.toUser(row);
       this.emit("user.created", user);
@@ -382,11 +385,10 @@ export class Store {
         updated_at: this.clock.iso(),
       };
       withUniqueness(() =>
-        this.db
-          .prepare(
-            "UPDATE users SET email = @email, email_verified = @email_verified, first_name = @first_name, last_name = @last_name, metadata = @metadata, updated_at = @updated_at WHERE id = @id",
-          )
-          .run(next),
+        prepared(
+          this.db,
+          "UPDATE users SET email = @email, email_verified = @email_verified, first_name = @first_name, last_name = @last_name, metadata = @metadata, updated_at = @updated_at WHERE id = @id",
+        ).run(next),
       );
       const user = this.getUser(id);
       this.emit("user.updated", user);
@@ -398,14 +400,15 @@ export class Store {
   deleteUser(id: string): void {
     this.transaction(() => {
       const user = this.getUser(id);
-      const members = this.db
-        .prepare("SELECT * FROM memberships WHERE user_id = ?")
-        .all(id) as MembershipRow[];
-      const active = this.db
-        .prepare("SELECT id FROM sessions WHERE user_id = ? AND revoked = 0 AND expires_at > ?")
-        .all(id, this.clock.iso()) as { id: string }[];
-      this.db.prepare("UPDATE sessions SET revoked = 1 WHERE user_id = ?").run(id);
-      this.db.prepare("DELETE FROM users WHERE id = ?").run(id);
+      const members = prepared(this.db, "SELECT * FROM memberships WHERE user_id = ?").all(
+        id,
+      ) as MembershipRow[];
+      const active = prepared(
+        this.db,
+        "SELECT id FROM sessions WHERE user_id = ? AND revoked = 0 AND expires_at > ?",
+      ).all(id, this.clock.iso()) as { id: string }[];
+      prepared(this.db, "UPDATE sessions SET revoked = 1 WHERE user_id = ?").run(id);
+      prepared(this.db, "DELETE FROM users WHERE id = ?").run(id);
       for (const s of active) this.emit("session.revoked", this.getSession(s.id));
       for (const m of members) this.emit("membership.deleted", this.toMembership(m));
       this.emit("user.deleted", user);
@@ -444,9 +447,10 @@ export class Store {
   }
 
   findMembership(organizationId: string, userId: string): Membership | undefined {
-    const row = this.db
-      .prepare("SELECT * FROM memberships WHERE organization_id = ? AND user_id = ?")
-      .get(organizationId, userId) as MembershipRow | undefined;
+    const row = prepared(this.db, "SELECT * FROM memberships WHERE organization_id = ? AND user_id = ?").get(
+      organizationId,
+      userId,
+    ) as MembershipRow | undefined;
     return row && this.toMembership(row);
   }
 
@@ -465,11 +469,10 @@ export class Store {
         updated_at: now,
       };
       withUniqueness(() =>
-        this.db
-          .prepare(
-            "INSERT INTO memberships (id, organization_id, user_id, role, status, created_at, updated_at) VALUES (@id, @organization_id, @user_id, @role, @status, @created_at, @updated_at)",
-          )
-          .run(row),
+        prepared(
+          this.db,
+          "INSERT INTO memberships (id, organization_id, user_id, role, status, created_at, updated_at) VALUES (@id, @organization_id, @user_id, @role, @status, @created_at, @updated_at)",
+        ).run(row),
       );
       const membership = this.toMembership(row);
       this.emit("membership.created", membership);
@@ -481,9 +484,10 @@ export class Store {
     return this.transaction(() => {
       this.getOrganization(organizationId);
       if (!this.findMembership(organizationId, userId)) throw notFound("membership");
-      this.db
-        .prepare("UPDATE memberships SET role = ?, updated_at = ? WHERE organization_id = ? AND user_id = ?")
-        .run(patch.role, this.clock.iso(), organizationId, userId);
+      prepared(
+        this.db,
+        "UPDATE memberships SET role = ?, updated_at = ? WHERE organization_id = ? AND user_id = ?",
+      ).run(patch.role, this.clock.iso(), organizationId, userId);
       const membership = this.findMembership(organizationId, userId)!;
       this.emit("membership.updated", membership);
       return membership;
@@ -496,10 +500,11 @@ export class Store {
       this.getOrganization(organizationId);
       const membership = this.findMembership(organizationId, userId);
       if (!membership) throw notFound("membership");
-      this.db.prepare("DELETE FROM memberships WHERE id = ?").run(membership.id);
-      this.db
-        .prepare("UPDATE sessions SET organization_id = NULL WHERE organization_id = ? AND user_id = ?")
-        .run(organizationId, userId);
+      prepared(this.db, "DELETE FROM memberships WHERE id = ?").run(membership.id);
+      prepared(
+        this.db,
+        "UPDATE sessions SET organization_id = NULL WHERE organization_id = ? AND user_id = ?",
+      ).run(organizationId, userId);
       this.emit("membership.deleted", membership);
     });
   }
@@ -555,7 +560,7 @@ export class Store {
   }
 
   findSession(id: string): Session | undefined {
-    const row = this.db.prepare("SELECT * FROM sessions WHERE id = ?").get(id) as SessionRow | undefined;
+    const row = prepared(this.db, "SELECT * FROM sessions WHERE id = ?").get(id) as SessionRow | undefined;
     return row && this.toSession(row);
   }
 
@@ -590,11 +595,10 @@ export class Store {
         last_active_at: now,
         expires_at: this.clock.iso(nowMs + this.options.sessionTtlSeconds * 1000),
       };
-      this.db
-        .prepare(
-          "INSERT INTO sessions (id, user_id, organization_id, revoked, created_at, last_active_at, expires_at) VALUES (@id, @user_id, @organization_id, @revoked, @created_at, @last_active_at, @expires_at)",
-        )
-        .run(row);
+      prepared(
+        this.db,
+        "INSERT INTO sessions (id, user_id, organization_id, revoked, created_at, last_active_at, expires_at) VALUES (@id, @user_id, @organization_id, @revoked, @created_at, @last_active_at, @expires_at)",
+      ).run(row);
       const session = this.toSession(row);
       this.emit("session.created", session);
       return session;
@@ -602,14 +606,16 @@ export class Store {
   }
 
   pivotSession(id: string, organizationId: string | null): Session {
-    this.db
-      .prepare("UPDATE sessions SET organization_id = ?, last_active_at = ? WHERE id = ?")
-      .run(organizationId, this.clock.iso(), id);
+    prepared(this.db, "UPDATE sessions SET organization_id = ?, last_active_at = ? WHERE id = ?").run(
+      organizationId,
+      this.clock.iso(),
+      id,
+    );
     return this.getSession(id);
   }
 
   touchSession(id: string): Session {
-    this.db.prepare("UPDATE sessions SET last_active_at = ? WHERE id = ?").run(this.clock.iso(), id);
+    prepared(this.db, "UPDATE sessions SET last_active_at = ? WHERE id = ?").run(this.clock.iso(), id);
     return this.getSession(id);
   }
 
@@ -618,7 +624,7 @@ export class Store {
     return this.transaction(() => {
       const session = this.getSession(id);
       if (session.status === "revoked") return session;
-      this.db.prepare("UPDATE sessions SET revoked = 1 WHERE id = ?").run(id);
+      prepared(this.db, "UPDATE sessions SET revoked = 1 WHERE id = ?").run(id);
       const revoked = this.getSession(id);
       this.emit("session.revoked", revoked);
       return revoked;
