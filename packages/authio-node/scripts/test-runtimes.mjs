@@ -18,6 +18,7 @@ export const PORTABLE_FILES = [
   "test/verify-tokens.test.ts",
   "test/verify-codec.test.ts",
   "test/verify-token-cache.test.ts",
+  "test/verify-runtime.test.ts",
   "test/jwks-cache.test.ts",
   "test/verify-networkless.test.ts",
   "test/verify-property.test.ts",
