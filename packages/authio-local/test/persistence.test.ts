@@ -176,6 +176,28 @@ describe("CLI", () => {
     }
   });
 
+  it("applies fault flags and sees a key rotated by another process while running", async () => {
+    const db = join(dir, "flags.db");
+    const server = await startCli(["--db", db, "--quiet", "--fail", "503:2", "--rate-limit", "4/60"]);
+    try {
+      const api = apiFor(server);
+      expect((await api("GET", "/v1/jwks")).status).toBe(503);
+      expect((await api("GET", "/v1/jwks")).status).toBe(503);
+      const before = (await api("GET", "/v1/jwks")).body.keys;
+      expect(before).toHaveLength(1);
+      const r = spawnSync(process.execPath, [cliPath, "rotate-keys", "--db", db], { encoding: "utf8" });
+      expect(r.status).toBe(0);
+      // WAL lets the CLI write while the server runs; the server reads keys from the database.
+      expect((await api("GET", "/v1/jwks")).body.keys).toHaveLength(2);
+      const limited = await api("GET", "/v1/jwks");
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+    } finally {
+      server.child.kill("SIGTERM");
+      await waitForExit(server.child);
+    }
+  });
+
   it("refuses unknown flags", () => {
     const r = spawnSync(process.execPath, [cliPath, "start", "--nope"], { encoding: "utf8" });
     expect(r.status).toBe(1);
