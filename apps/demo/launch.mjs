@@ -54,7 +54,7 @@ export function availableExamples(only) {
 /** Builds the local server and the given examples (and what they depend on) with turbo; cached builds are instant. */
 export function build(examples, { log = console.log } = {}) {
   const filters = ["@authio/local", ...examples.map((e) => `@authio/example-${e.name}`)];
-  log(`› turbo run build (${filters.join(", ")})`);
+  log(`› building ${filters.join(", ")} with turbo (the first time takes a minute or two)`);
   const turbo = join(ROOT, "node_modules/.bin/turbo");
   const r = spawnSync(
     turbo,
