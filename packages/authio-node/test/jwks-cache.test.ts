@@ -234,6 +234,14 @@ describe("JWKS cache", () => {
     expect(server.requests).toBe(1);
   });
 
+  test("an injected fetch that ignores the abort signal is still cut at the timeout", async () => {
+    const server = await serve();
+    server.setBehavior({ delayMs: 30_000 });
+    const deaf = (input: string, init: RequestInit) => globalThis.fetch(input, { ...init, signal: null });
+    const { verifier } = verifierOn(server, { fetch: deaf, jwksCache: { timeout: 100 } });
+    expect((await rejection(verifier.verify(await signToken(a, server.url)))).code).toBe("timeout");
+  });
+
   for (const status of [404, 429, 500, 503]) {
     test(`status ${status} is invalid_response and never read as keys`, async () => {
       const server = await serve();

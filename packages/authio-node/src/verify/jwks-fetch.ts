@@ -23,15 +23,23 @@ export async function fetchJwks(options: JwksFetchOptions): Promise<unknown[]> {
   const timer = setTimeout(() => controller.abort(), options.timeout);
   // Node would keep the process alive for the timer; let it exit if nothing else runs.
   (timer as { unref?: () => void }).unref?.();
+  // An injected fetch may ignore the signal: the deadline is enforced by a race as well.
+  const deadline = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(timeoutError(options.timeout)), { once: true });
+  });
+  deadline.catch(() => {});
+  const bounded = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, deadline]);
   try {
     let response: Response;
     try {
-      response = await options.fetch(options.url, {
-        method: "GET",
-        headers: { authorization: `Bearer ${options.apiKey}`, accept: "application/json" },
-        redirect: "manual",
-        signal: controller.signal,
-      });
+      response = await bounded(
+        options.fetch(options.url, {
+          method: "GET",
+          headers: { authorization: `Bearer ${options.apiKey}`, accept: "application/json" },
+          redirect: "manual",
+          signal: controller.signal,
+        }),
+      );
     } catch (cause) {
       throw controller.signal.aborted ? timeoutError(options.timeout) : networkError(cause);
     }
@@ -55,7 +63,7 @@ export async function fetchJwks(options: JwksFetchOptions): Promise<unknown[]> {
     }
     let text: string;
     try {
-      text = await readBounded(response, options.maxBytes);
+      text = await bounded(readBounded(response, options.maxBytes));
     } catch (cause) {
       if (controller.signal.aborted) throw timeoutError(options.timeout);
       if (cause instanceof AuthioError) throw cause;

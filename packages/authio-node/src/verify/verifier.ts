@@ -70,7 +70,8 @@ export class SessionVerifier implements TokenVerifier {
     this.#config = config.verification;
     this.#now = deps.now ?? Date.now;
     const backend = deps.backend ?? detectCryptoBackend();
-    this.#keys = createKeySource(config, backend, this.#now);
+    // Cache ages are intervals: a monotonic clock, so a wall-clock jump neither freezes nor expires keys.
+    this.#keys = createKeySource(config, backend, deps.now ?? monotonicNow);
     this.#tokenCache =
       this.#config.tokenCacheSize > 0 ? new VerifiedTokenCache(this.#config.tokenCacheSize) : null;
     this.#peek = (kid, alg) => this.#keys.peekKey(kid, alg);
@@ -106,6 +107,11 @@ export class SessionVerifier implements TokenVerifier {
     return verdict;
   }
 }
+
+const monotonicNow = (): number =>
+  typeof performance !== "undefined" && typeof performance.now === "function"
+    ? performance.now()
+    : Date.now();
 
 function createKeySource(config: VerifierConfig, backend: CryptoBackend, now: () => number): KeySource {
   const { verification } = config;
