@@ -231,22 +231,30 @@ for (const { name: backendName, backend } of backends()) {
       });
     }
 
+    // Algorithm confusion (RFC 8725 §2.1): an HMAC token whose secret is the public key, in every
+    // encoding a verifier might hand to HMAC, under the real kid. Refused on `alg` alone, before any fetch.
+    const ENCODINGS = {
+      es: ["SPKI DER", "SPKI PEM", "SPKI PEM without trailing newline", "JWK JSON", "raw EC point"],
+      rs: [
+        "SPKI DER",
+        "SPKI PEM",
+        "SPKI PEM without trailing newline",
+        "JWK JSON",
+        "RSA modulus n (base64url text)",
+      ],
+    } as const;
     for (const keyName of ["es", "rs"] as const) {
-      test(`${keyName === "es" ? "ES" : "RS"}/HS confusion: HS256 with the public key as secret, every encoding`, async () => {
-        const key = env[keyName];
-        const encodings = await publicKeyEncodings(key);
-        expect(Object.keys(encodings).length).toBeGreaterThanOrEqual(5);
-        for (const [encoding, secret] of Object.entries(encodings)) {
-          for (const alg of ["HS256", "HS384", "HS512"]) {
-            const token = await hmacToken(secret, { alg, kid: key.kid, typ: "JWT" }, claims());
-            const verifier = env.verifier();
-            const before = env.server.requests;
-            const result = await verifier.verifyDetailed(token);
-            expect(result, `${alg} with ${encoding}`).toEqual({ ok: false, reason: "unsupported_algorithm" });
-            expect(env.server.requests - before).toBe(0);
-          }
+      for (const encoding of ENCODINGS[keyName]) {
+        for (const alg of ["HS256", "HS384", "HS512"]) {
+          test(`${keyName === "es" ? "ES" : "RS"}/HS confusion: ${alg} keyed with the public key as ${encoding}`, async () => {
+            const key = env[keyName];
+            const secret = (await publicKeyEncodings(key))[encoding];
+            expect(secret).toBeDefined();
+            const token = await hmacToken(secret!, { alg, kid: key.kid, typ: "JWT" }, claims());
+            await expectRefused(token, "unsupported_algorithm", { beforeKeys: true });
+          });
         }
-      });
+      }
     }
 
     test("RS256 header naming the ES256 key is refused (key type does not fit)", async () => {
