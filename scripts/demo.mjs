@@ -132,7 +132,10 @@ if (check) {
       problems.push(`GET /api/me without credentials answered ${anonymous.status}, not 401`);
     const home = await fetch(`${app.url}/`, { redirect: "manual" });
     await home.body?.cancel();
-    if (home.status >= 500) problems.push(`GET / answered ${home.status}`);
+    const location = home.headers.get("location") ?? "";
+    if (home.status < 300 || home.status > 399 || !location.includes("/auth/sign-in")) {
+      problems.push(`GET / signed out answered ${home.status} ${location}, not a redirect to /auth/sign-in`);
+    }
     console.log(
       `${problems.length ? "✗" : "✓"} ${app.name} ${app.url}${problems.map((p) => `\n    ${p}`).join("")}`,
     );

@@ -21,9 +21,6 @@ export const AUTHIO_PORT = 8787;
  * script runs, without pnpm in between so that the process we track is the server itself).
  */
 export const EXAMPLES = [
-  { name: "express", port: 3001, dir: join(ROOT, "apps/express"), start: () => ["dist/server.mjs"] },
-  { name: "fastify", port: 3002, dir: join(ROOT, "apps/fastify"), start: () => ["dist/server.mjs"] },
-  { name: "hono", port: 3003, dir: join(ROOT, "apps/hono"), start: () => ["dist/server.mjs"] },
   {
     name: "next",
     port: 3000,
@@ -37,6 +34,9 @@ export const EXAMPLES = [
       HOST,
     ],
   },
+  { name: "express", port: 3001, dir: join(ROOT, "apps/express"), start: () => ["dist/server.mjs"] },
+  { name: "fastify", port: 3002, dir: join(ROOT, "apps/fastify"), start: () => ["dist/server.mjs"] },
+  { name: "hono", port: 3003, dir: join(ROOT, "apps/hono"), start: () => ["dist/server.mjs"] },
 ];
 
 /** The seeded user and organization the ready-made Bearer token is minted for. */
