@@ -7,7 +7,8 @@
 //   jose jwtVerify    jose 6 with the same key (a CryptoKey), issuer and algorithms checked.
 //   @authio/node      sessions.verify, networkless (the JWKS given as an option), every token distinct
 //                     (so the verified-token cache only ever misses).
-//   … repeated        the same token over and over (the verified-token cache answers).
+//   … repeated        the same token over and over (the verified-token cache answers, from the token's
+//                     third verification: it is admitted on its second).
 //
 // Rounds interleave the variants, and each cell is the median of the rounds; ratios are against raw
 // node:crypto for the same algorithm. Then memory after a large mixed run. BENCH_QUICK=1: a second or

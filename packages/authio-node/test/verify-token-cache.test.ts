@@ -40,8 +40,20 @@ describe("verified-token cache", () => {
   test("a repeated token is answered from the cache (the same frozen Session)", async () => {
     const { v } = verifier();
     const token = await signToken(a, server.url);
+    await session(v, token);
+    const admitted = await session(v, token);
+    expect(await session(v, token)).toBe(admitted);
+    expect(await session(v, token)).toBe(admitted);
+  });
+
+  test("admission on second sight: a token verified once is not cached yet", async () => {
+    const { v } = verifier();
+    const token = await signToken(a, server.url);
     const first = await session(v, token);
-    expect(await session(v, token)).toBe(first);
+    const second = await session(v, token);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    expect(await session(v, token)).toBe(second);
   });
 
   test("tokenCacheSize 0 disables it", async () => {
@@ -84,17 +96,19 @@ describe("verified-token cache", () => {
 
   test("bounded: the oldest entry is evicted first", async () => {
     const { v } = verifier({ tokenCacheSize: 2 });
-    const [t1, t2, t3] = await Promise.all(
+    const tokens = await Promise.all(
       [1, 2, 3].map((i) => signToken(a, server.url, { claims: { jti: `t${i}` } })),
     );
-    const s1 = await session(v, t1!);
-    const s2 = await session(v, t2!);
-    const s3 = await session(v, t3!);
-    expect(await session(v, t3!)).toBe(s3);
-    expect(await session(v, t2!)).toBe(s2);
-    const again = await session(v, t1!);
-    expect(again).not.toBe(s1);
-    expect(again).toEqual(s1);
+    const cached: unknown[] = [];
+    for (const token of tokens) {
+      await session(v, token);
+      cached.push(await session(v, token)); // admitted on this second sighting
+    }
+    expect(await session(v, tokens[2]!)).toBe(cached[2]);
+    expect(await session(v, tokens[1]!)).toBe(cached[1]);
+    const again = await session(v, tokens[0]!);
+    expect(again).not.toBe(cached[0]);
+    expect(again).toEqual(cached[0]);
   });
 
   test("only the exact token string hits: a mutated copy is verified in full and refused", async () => {

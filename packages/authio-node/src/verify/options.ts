@@ -42,7 +42,10 @@ export interface VerificationOptions {
   /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. Default 5, at most 300. */
   clockTolerance?: number | undefined;
   jwksCache?: JwksCacheOptions | undefined;
-  /** Verified tokens remembered (until their `exp`) to skip repeated signature checks. Default 1 000; 0 disables. */
+  /**
+   * Verified tokens remembered (until their `exp`, from their second verification on) to skip repeated
+   * signature checks. Default 1 000; 0 disables.
+   */
   tokenCacheSize?: number | undefined;
 }
 
