@@ -48,6 +48,7 @@ export class Auth {
       organization,
       nowSeconds: this.clock.nowSeconds(),
       ttlSeconds: this.settings.accessTokenTtlSeconds,
+      actorUserId: this.store.sessionActor(session.id),
     });
   }
 
@@ -61,9 +62,13 @@ export class Auth {
   }
 
   /** `POST /v1/sessions` and the programmatic helper: a session and its tokens, no browser involved. */
-  createSession(userId: string, organizationId: string | null): SessionWithTokens {
+  createSession(
+    userId: string,
+    organizationId: string | null,
+    actorUserId: string | null = null,
+  ): SessionWithTokens {
     return this.store.transaction(() => {
-      const session = this.store.createSession(userId, organizationId);
+      const session = this.store.createSession(userId, organizationId, actorUserId);
       return {
         session,
         accessToken: this.accessTokenFor(session),

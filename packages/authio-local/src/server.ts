@@ -86,6 +86,8 @@ export interface LocalAuthio {
   createSession(input: {
     userId: string;
     organizationId?: string | null | undefined;
+    /** A staff member impersonating the user: the tokens carry `act: { sub: impersonatorId }` (API.md §2). */
+    impersonatorId?: string | null | undefined;
   }): Promise<SessionWithTokens>;
   /** Applies a seed (idempotent); returns the ids by email and by slug. */
   seed(seed: Seed): Promise<SeedResult>;
@@ -405,7 +407,8 @@ async function start(
     secretKey,
     webhookSecrets,
     dbPath,
-    createSession: async ({ userId, organizationId }) => auth.createSession(userId, organizationId ?? null),
+    createSession: async ({ userId, organizationId, impersonatorId }) =>
+      auth.createSession(userId, organizationId ?? null, impersonatorId ?? null),
     seed: async (seed) => applySeed(store, seed),
     signToken: (claims, header) => signJwt(keys, claims as AccessTokenClaims, header ?? {}),
     jwks: () => ({ keys: keys.publicKeys() }),

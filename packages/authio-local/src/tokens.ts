@@ -45,6 +45,8 @@ export interface MintInput {
   organization?: { id: string; role: string; permissions: string[] } | undefined;
   nowSeconds: number;
   ttlSeconds: number;
+  /** The impersonating user: adds `act: { sub }` (RFC 8693). */
+  actorUserId?: string | null | undefined;
 }
 
 /** An access token with exactly the claims of API.md §2. */
@@ -57,6 +59,7 @@ export function mintAccessToken(keys: KeyRing, input: MintInput): string {
     exp: input.nowSeconds + input.ttlSeconds,
     jti: `jti_${randomBase32(20)}`,
   };
+  if (input.actorUserId) claims.act = { sub: input.actorUserId };
   if (input.organization) {
     // Insert the organization claims after sid, as the contract lists them (order is cosmetic).
     const { iat, exp, jti, ...head } = claims;

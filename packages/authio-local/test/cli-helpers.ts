@@ -1,13 +1,27 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const packageDir = fileURLToPath(new URL("..", import.meta.url));
 export const cliPath = fileURLToPath(new URL("../dist/cli.mjs", import.meta.url));
 
-/** The CLI tests run the built CLI; build it once if a fresh checkout has no dist yet. */
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The CLI tests run the built CLI: build it when there is none yet or the sources changed since. */
 export function ensureBuilt(): void {
-  if (existsSync(cliPath)) return;
+  const sources = Math.max(
+    newestSourceMtime(join(packageDir, "src")),
+    statSync(join(packageDir, "openapi.json")).mtimeMs,
+  );
+  if (existsSync(cliPath) && statSync(cliPath).mtimeMs >= sources) return;
   const r = spawnSync("pnpm", ["build"], { cwd: packageDir, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
 }

@@ -132,6 +132,18 @@ describe("JWKS and tokens", () => {
     expect(decodeJwt(accessToken).claims.sid).toBe(session.id);
   });
 
+  it("marks impersonated sessions with the act claim, through refreshes", async () => {
+    const user = await newUser();
+    const staff = await newUser();
+    const s = await local.createSession({ userId: user.id, impersonatorId: staff.id });
+    expect(decodeJwt(s.accessToken).claims).toMatchObject({ sub: user.id, act: { sub: staff.id } });
+    const refreshed = await api("POST", "/v1/sessions/refresh", { refreshToken: s.refreshToken });
+    expect(decodeJwt(refreshed.body.accessToken).claims.act).toEqual({ sub: staff.id });
+    await expect(local.createSession({ userId: user.id, impersonatorId: "user_nobody" })).rejects.toThrow(
+      /No such user/,
+    );
+  });
+
   it("rejects sessions for non-members and unknown users", async () => {
     const user = await newUser();
     const org = await newOrg();

@@ -12,7 +12,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "authio-local-"));
   ensureBuilt();
-});
+}, 180_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });

@@ -125,4 +125,9 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
     `,
   },
+  {
+    // The RFC 8693 actor of an impersonated session (API.md §2 `act`): kept so refreshed tokens carry it too.
+    name: "0002_session_actor",
+    sql: "ALTER TABLE sessions ADD COLUMN actor_user_id TEXT;",
+  },
 ];

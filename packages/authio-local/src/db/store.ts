@@ -580,9 +580,10 @@ export class Store {
     return membership;
   }
 
-  createSession(userId: string, organizationId: string | null): Session {
+  createSession(userId: string, organizationId: string | null, actorUserId: string | null = null): Session {
     return this.transaction(() => {
       this.getUser(userId);
+      if (actorUserId) this.getUser(actorUserId);
       if (organizationId) this.requireMembership(userId, organizationId);
       const nowMs = this.clock.nowMs();
       const now = this.clock.iso(nowMs);
@@ -597,12 +598,20 @@ export class Store {
       };
       prepared(
         this.db,
-        "INSERT INTO sessions (id, user_id, organization_id, revoked, created_at, last_active_at, expires_at) VALUES (@id, @user_id, @organization_id, @revoked, @created_at, @last_active_at, @expires_at)",
-      ).run(row);
+        "INSERT INTO sessions (id, user_id, organization_id, revoked, created_at, last_active_at, expires_at, actor_user_id) VALUES (@id, @user_id, @organization_id, @revoked, @created_at, @last_active_at, @expires_at, @actor_user_id)",
+      ).run({ ...row, actor_user_id: actorUserId });
       const session = this.toSession(row);
       this.emit("session.created", session);
       return session;
     });
+  }
+
+  /** The impersonating user of a session, if any (not part of the contract's Session object). */
+  sessionActor(id: string): string | null {
+    const row = prepared(this.db, "SELECT actor_user_id FROM sessions WHERE id = ?").get(id) as
+      | { actor_user_id: string | null }
+      | undefined;
+    return row?.actor_user_id ?? null;
   }
 
   pivotSession(id: string, organizationId: string | null): Session {
