@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { MIGRATIONS } from "../src/db/migrations.js";
 import { startLocalAuthio } from "../src/index.js";
 import { apiFor, expectError, startTestServer } from "./helpers.js";
 
@@ -107,6 +108,40 @@ describe("authorization header", () => {
 });
 
 describe("schema migrations", () => {
+  it("upgrades a database written by the first schema, keeping its rows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "authio-upgrade-"));
+    const path = join(dir, "v1.db");
+    try {
+      const old = new Database(path);
+      old.pragma("journal_mode = WAL");
+      old.exec(MIGRATIONS[0]!.sql);
+      old.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+      );
+      old
+        .prepare("INSERT INTO schema_migrations VALUES (1, ?, ?)")
+        .run(MIGRATIONS[0]!.name, new Date().toISOString());
+      old.pragma("user_version = 1");
+      const now = new Date().toISOString();
+      old
+        .prepare(
+          "INSERT INTO users (id, email, created_at, updated_at) VALUES ('user_old', 'old@x.test', ?, ?)",
+        )
+        .run(now, now);
+      old.close();
+      const local = await startLocalAuthio({ port: 0, db: path });
+      try {
+        expect((await apiFor(local)("GET", "/v1/users/user_old")).body.email).toBe("old@x.test");
+        const s = await local.createSession({ userId: "user_old", impersonatorId: "user_old" });
+        expect(s.session.userId).toBe("user_old");
+      } finally {
+        await local.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("records applied migrations and refuses a database from a newer version", async () => {
     const dir = mkdtempSync(join(tmpdir(), "authio-migrate-"));
     const path = join(dir, "m.db");
