@@ -1,9 +1,21 @@
 /**
  * Authio for Express 4 and 5: `authenticate()` attaches the verified session as `req.auth`
- * (`Session | null`, never blocks); `requireSession()` and its shorthands answer 400/401/403/503
- * exactly as the core decides. The decisions live in `@authio/node`; this file only translates.
+ * (`Session | null`, never blocks), refreshing an expiring cookie session transparently;
+ * `requireSession()` and its shorthands answer 400/401/403/503 exactly as the core decides;
+ * `authRoutes()` answers the browser lifecycle routes (sign-in, callback, sign-out, switch
+ * organization). The decisions live in `@authio/node` (`RequestAuth`); this file only translates.
  */
-import { Authio, type AuthResult, authorize, type Session, type SessionRequirement } from "@authio/node";
+import {
+  Authio,
+  type AuthResponse,
+  type AuthResult,
+  authorize,
+  fromNodeRequest,
+  type RequestAuth,
+  type RequestAuthOptions,
+  type Session,
+  type SessionRequirement,
+} from "@authio/node";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
 declare global {
@@ -19,16 +31,22 @@ declare global {
   }
 }
 
-export type { Session, SessionRequirement } from "@authio/node";
+export type { RequestAuthOptions, Session, SessionRequirement } from "@authio/node";
 
-export interface AuthenticateOptions {
+/**
+ * Options of `authenticate()` and `authRoutes()`: the client, and the browser lifecycle options
+ * (`paths`, `afterSignOut`, `allowedOrigins`, `refreshLeeway`). Give both the same values.
+ */
+export interface AuthenticateOptions extends RequestAuthOptions {
   /**
    * The app's Authio client (it holds the JWKS cache). Default: one client built from the
    * environment (`AUTHIO_SECRET_KEY`, `AUTHIO_API_URL`) on the first request, then shared by every
-   * `authenticate()` of the process.
+   * `authenticate()` and `authRoutes()` of the process.
    */
   authio?: Authio | undefined;
 }
+
+export type AuthRoutesOptions = AuthenticateOptions;
 
 let envClient: Authio | undefined;
 /** The client built from the environment: one per process, never one per request. */
@@ -39,6 +57,25 @@ function defaultClient(): Authio {
 
 /** The decision of each request, kept where no other code can reach it. */
 const results = new WeakMap<object, AuthResult>();
+/** The `RequestAuth` that authenticated each request, for `switchOrganization()` and `signOut()`. */
+const requestAuths = new WeakMap<object, RequestAuth>();
+
+/** One `RequestAuth` per middleware, built from the app's client on the first request. */
+function lazyRequestAuth(options: AuthenticateOptions): () => RequestAuth {
+  const { authio, ...lifecycle } = options;
+  let auth: RequestAuth | undefined;
+  return () => {
+    auth ??= (authio ?? defaultClient()).createRequestAuth(lifecycle);
+    return auth;
+  };
+}
+
+/** Sends an answer of the core verbatim (status, repeated headers such as `Set-Cookie`, body). */
+function send(res: Response, answer: AuthResponse): void {
+  res.status(answer.status);
+  for (const [name, value] of answer.headers) res.append(name, value);
+  res.end(answer.body ?? undefined);
+}
 
 function attach(req: Request, result: AuthResult): void {
   results.set(req, result);
@@ -61,36 +98,92 @@ function markSessionDependent(res: Response): void {
 
 /**
  * The authenticating middleware: reads the Bearer header or the `authio_session` cookie, verifies it
- * once per request and attaches `req.auth`. It never blocks; put a guard on the routes that need a
- * session. Mount it once per app (`app.use(authenticate({ authio }))`); a second run on the same
- * request is a no-op.
+ * once per request and attaches `req.auth`. A cookie session whose access token has expired (or is
+ * about to) is refreshed once — concurrent requests of a browser share one refresh — and the new
+ * cookies are appended to the response. Cookie credentials on a cross-site unsafe request are
+ * refused (a guard answers 403). It never blocks; put a guard on the routes that need a session.
+ * Mount it once per app (`app.use(authenticate({ authio }))`); a second run on the same request is a
+ * no-op.
  */
 export function authenticate(options: AuthenticateOptions = {}): RequestHandler {
-  let client = options.authio;
+  const requestAuth = lazyRequestAuth(options);
   return function authioAuthenticate(req: Request, res: Response, next: NextFunction): void {
     if (results.has(req)) {
       next();
       return;
     }
+    let auth: RequestAuth;
     try {
-      client ??= defaultClient();
+      auth = requestAuth();
     } catch (err) {
       next(err);
       return;
     }
-    client
-      .authenticateRequest({
-        // Node keeps only the first of several Authorization headers in `req.headers`.
-        authorization: req.headersDistinct.authorization,
-        cookie: req.headers.cookie,
-      })
-      .then((result) => {
+    auth
+      .authenticate(fromNodeRequest(req, req.protocol))
+      .then(({ result, setCookies }) => {
         attach(req, result);
+        requestAuths.set(req, auth);
         markSessionDependent(res);
+        for (const cookie of setCookies) res.append("Set-Cookie", cookie);
         next();
       })
       .catch(next);
   };
+}
+
+/**
+ * The browser lifecycle routes, as one middleware (`app.use(authRoutes({ authio }))`):
+ * `GET /auth/sign-in?return_to=/path` (redirects to the hosted sign-in page), `GET /auth/callback`
+ * (sets `authio_session` and `authio_refresh`), `POST /auth/sign-out` (revokes the session, clears
+ * both cookies) and `POST /auth/switch-organization?organization_id=org_…` (sets the new
+ * `authio_session`). Paths are configurable (`paths`); every other request goes to `next()`.
+ */
+export function authRoutes(options: AuthRoutesOptions = {}): RequestHandler {
+  const requestAuth = lazyRequestAuth(options);
+  return function authioRoutes(req: Request, res: Response, next: NextFunction): void {
+    let auth: RequestAuth;
+    try {
+      auth = requestAuth();
+    } catch (err) {
+      next(err);
+      return;
+    }
+    auth
+      .handle(fromNodeRequest(req, req.protocol))
+      .then((answer) => {
+        if (answer === null) next();
+        else send(res, answer);
+      })
+      .catch(next);
+  };
+}
+
+function requestAuthOf(req: Request, helper: string): RequestAuth {
+  const auth = requestAuths.get(req);
+  if (!auth) throw new Error(`@authio/express: mount authenticate() before using ${helper}().`);
+  return auth;
+}
+
+/**
+ * For a custom route: switches the signed-in session to `organizationId` (`sessions.switchOrg`) and
+ * answers with the new `authio_session` cookie in the same response — JSON `{ session }` to
+ * `Accept: application/json`, else a 303 redirect to `?return_to` (local paths only, default `/`).
+ * Refusals: 401 (not signed in), 403 (not a member, or a cross-site request), 400, 503.
+ * Needs `authenticate()` before the route.
+ */
+export async function switchOrganization(req: Request, res: Response, organizationId: string): Promise<void> {
+  const auth = requestAuthOf(req, "switchOrganization");
+  send(res, await auth.switchOrganization(fromNodeRequest(req, req.protocol), organizationId));
+}
+
+/**
+ * For a custom route: revokes the session, clears both cookies and redirects (303) to
+ * `afterSignOut`. Cross-site requests get 403. Needs `authenticate()` before the route.
+ */
+export async function signOut(req: Request, res: Response): Promise<void> {
+  const auth = requestAuthOf(req, "signOut");
+  send(res, await auth.signOut(fromNodeRequest(req, req.protocol)));
 }
 
 /**

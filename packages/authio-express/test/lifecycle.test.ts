@@ -1,0 +1,101 @@
+// The shared session lifecycle suite (issue #8: sign-in, refresh, reuse, switch organization,
+// sign-out, CSRF) through Express 5 and Express 4, against the real local Authio server.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Authio } from "@authio/node";
+import {
+  LIFECYCLE_ROUTES,
+  type LifecycleEnvironment,
+  lifecycleCases,
+  signIn,
+  startLifecycleEnvironment,
+  TestBrowser,
+} from "@authio/test-kit";
+import express5 from "express";
+import express4 from "express4";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  authenticate,
+  authRoutes,
+  getSession,
+  requireSession,
+  signOut,
+  switchOrganization,
+} from "../src/index.ts";
+
+function createLifecycleApp(expressFn: typeof express5, authio: Authio) {
+  const app = expressFn();
+  app.disable("x-powered-by");
+  app.use(authRoutes({ authio }));
+  app.use(authenticate({ authio }));
+  const answer: express5.RequestHandler = (req, res) => {
+    const { userId, orgId, role } = getSession(req);
+    res.json({ userId, orgId, role });
+  };
+  app.get(LIFECYCLE_ROUTES.private, requireSession(), answer);
+  app.post(LIFECYCLE_ROUTES.private, requireSession(), answer);
+  // Custom routes with the helpers (Express 4 does not forward rejections: .catch(next)).
+  app.post("/account/organizations/:id", (req, res, next) => {
+    switchOrganization(req, res, req.params.id as string).catch(next);
+  });
+  app.post("/account/sign-out", (req, res, next) => {
+    signOut(req, res).catch(next);
+  });
+  return app;
+}
+
+for (const [name, expressFn] of [
+  ["Express 5", express5],
+  ["Express 4", express4],
+] as const) {
+  describe(`lifecycle: ${name}`, () => {
+    let env: LifecycleEnvironment;
+    let server: Server | undefined;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      env = await startLifecycleEnvironment();
+      const app = createLifecycleApp(expressFn, new Authio(env.authioOptions));
+      server = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, "127.0.0.1", () => resolve(s));
+      });
+      baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      server?.closeAllConnections();
+      await new Promise((r) => (server ? server.close(r) : r(undefined)));
+      await env?.close();
+    });
+
+    for (const c of lifecycleCases) test(c.name, () => c.run({ baseUrl, env }));
+
+    test("switchOrganization() and signOut() in custom routes set the cookies in the same response", async () => {
+      const browser = new TestBrowser();
+      await signIn(browser, { baseUrl, env });
+      const sameOrigin = { origin: baseUrl };
+
+      const crossSite = await browser.fetch(`${baseUrl}/account/organizations/${env.memberOrgId}`, {
+        method: "POST",
+        headers: { origin: "https://evil.example" },
+      });
+      expect(crossSite.status).toBe(403);
+
+      const switched = await browser.fetch(`${baseUrl}/account/organizations/${env.memberOrgId}`, {
+        method: "POST",
+        headers: { ...sameOrigin, accept: "application/json" },
+      });
+      expect(switched.status).toBe(200);
+      expect(switched.headers.getSetCookie().some((c) => c.startsWith("authio_session="))).toBe(true);
+      expect(await switched.json()).toMatchObject({ session: { orgId: env.memberOrgId, role: "member" } });
+      const me = await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`);
+      expect(await me.json()).toMatchObject({ orgId: env.memberOrgId, role: "member" });
+
+      const out = await browser.fetch(`${baseUrl}/account/sign-out`, { method: "POST", headers: sameOrigin });
+      expect(out.status).toBe(303);
+      expect(out.headers.get("location")).toBe("/");
+      expect(browser.cookies(baseUrl).has("authio_session")).toBe(false);
+      expect(browser.cookies(baseUrl).has("authio_refresh")).toBe(false);
+      expect((await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`)).status).toBe(401);
+    });
+  });
+}
