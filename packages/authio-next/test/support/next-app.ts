@@ -59,7 +59,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * resolve it: only that failure is retried, after a pause. Every attempt starts from an empty `.next`:
  * Turbopack's persistent cache would otherwise remember the failed resolution.
  */
-export async function buildFixture(attempts = 3): Promise<void> {
+export async function buildFixture(attempts = 5): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     rmSync(new URL("../fixture/.next", import.meta.url), { recursive: true, force: true });
     const { child, output } = run(["build"], { NODE_ENV: "production" });
@@ -67,7 +67,7 @@ export async function buildFixture(attempts = 3): Promise<void> {
     if (code === 0) return;
     const transient = /Can't resolve '@authio\/|Cannot find module '@authio\//.test(output());
     if (!transient || attempt >= attempts) throw new Error(`next build failed (${code}):\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
   }
 }
 
