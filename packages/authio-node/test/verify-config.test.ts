@@ -37,6 +37,7 @@ describe("verification options", () => {
     ["an empty algorithm list", { algorithms: [] }, "algorithms"],
     ["algorithms that is not a list", { algorithms: "ES256" }, "algorithms"],
     ["a negative jwksCache.maxAge", { jwksCache: { maxAge: -5 } }, "jwksCache.maxAge"],
+    ["a zero jwksCache.maxAge", { jwksCache: { maxAge: 0 } }, "jwksCache.maxAge"],
     [
       "an infinite jwksCache.staleWindow",
       { jwksCache: { staleWindow: Number.POSITIVE_INFINITY } },
@@ -112,10 +113,28 @@ describe("verification options", () => {
   });
 
   test("the default apiUrl is https://api.authio.com, and so is the issuer", () => {
-    const config = resolveConfig({ apiKey: SECRET, apiUrl: undefined });
-    if (config.apiUrl === "https://api.authio.com")
+    const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+    const saved = env.AUTHIO_API_URL;
+    delete env.AUTHIO_API_URL;
+    try {
+      const config = resolveConfig({ apiKey: SECRET });
+      expect(config.apiUrl).toBe("https://api.authio.com");
       expect(config.verification.issuer).toBe("https://api.authio.com");
-    else expect(config.verification.issuer).toBe(config.apiUrl); // AUTHIO_API_URL set in this environment
+    } finally {
+      if (saved !== undefined) env.AUTHIO_API_URL = saved;
+    }
+  });
+
+  test("AUTHIO_API_URL is the default apiUrl and issuer when set", () => {
+    const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+    const saved = env.AUTHIO_API_URL;
+    env.AUTHIO_API_URL = "https://staging.authio.example/";
+    try {
+      expect(resolveConfig({ apiKey: SECRET }).verification.issuer).toBe("https://staging.authio.example");
+    } finally {
+      if (saved === undefined) delete env.AUTHIO_API_URL;
+      else env.AUTHIO_API_URL = saved;
+    }
   });
 
   test("an issuer override is normalised like apiUrl", () => {

@@ -154,7 +154,8 @@ function resolveJwksCache(value: unknown): ResolvedJwksCache {
   const o = value as JwksCacheOptions;
   const d = JWKS_CACHE_DEFAULTS;
   const cache = {
-    maxAge: number("jwksCache.maxAge", o.maxAge, d.maxAge),
+    // Positive: a zero max age would refetch on every verification.
+    maxAge: number("jwksCache.maxAge", o.maxAge, d.maxAge, { positive: true }),
     staleWindow: number("jwksCache.staleWindow", o.staleWindow, d.staleWindow),
     unknownKidCooldown: number("jwksCache.unknownKidCooldown", o.unknownKidCooldown, d.unknownKidCooldown),
     timeout: number("jwksCache.timeout", o.timeout, d.timeout, { positive: true }),
