@@ -8,7 +8,14 @@ import { type Db, getMeta, openDatabase, setMeta } from "./db/database.js";
 import { Store } from "./db/store.js";
 import { WriteBatcher } from "./db/write-batcher.js";
 import { ApiError } from "./errors.js";
-import { codeForStatus, type FaultAction, type FaultRule, Faults, type RateLimitRule } from "./faults.js";
+import {
+  codeForStatus,
+  type FaultAction,
+  type FaultRule,
+  Faults,
+  type RateLimitRule,
+  validateFaultRule,
+} from "./faults.js";
 import { errorBody, type HandlerResult, parseJson, readBody, send } from "./http.js";
 import { bodyHash, IdempotencyKeys, readIdempotencyKey } from "./idempotency.js";
 import { randomBase32 } from "./ids.js";
@@ -182,7 +189,9 @@ async function start(
   });
   const auth = new Auth(store, keys, clock, settings);
   const faults = new Faults(() => Date.now());
-  for (const rule of options.faults ?? []) faults.add(rule);
+  (options.faults ?? []).forEach((rule, i) => {
+    faults.add(validateFaultRule(rule, i));
+  });
   if (options.rateLimit) faults.setRateLimit(options.rateLimit);
 
   if (options.seed !== undefined) {
@@ -414,7 +423,7 @@ async function start(
     jwks: () => ({ keys: keys.publicKeys() }),
     rotateKeys: (o) => keys.rotate(o),
     faults: {
-      add: (rule) => faults.add(rule),
+      add: (rule) => faults.add(validateFaultRule(rule, 0)),
       rateLimit: (rule) => faults.setRateLimit(rule),
       clear: () => faults.clear(),
     },
