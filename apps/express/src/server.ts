@@ -8,7 +8,7 @@ import {
   type Notice,
   type Viewer,
 } from "@authio/example-ui";
-import { authenticate, getSession, requireSession } from "@authio/express";
+import { authenticate, authRoutes, getSession, requireSession } from "@authio/express";
 import { Authio, AuthioError } from "@authio/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 
@@ -16,25 +16,18 @@ const authio = new Authio(); // reads AUTHIO_SECRET_KEY and AUTHIO_API_URL
 const app = express();
 app.use(express.urlencoded({ extended: false }));
 
-// The session lifecycle: GET /auth/sign-in, GET /auth/callback, POST /auth/sign-out and
-// POST /auth/switch-organization, answered by the core's RequestAuth.
-const lifecycle = authio.createRequestAuth();
-app.use(async (req, res, next) => {
-  const answer = await lifecycle.handle({
-    method: req.method,
-    url: `${req.protocol}://${req.get("host")}${req.originalUrl}`,
-    headers: { get: (name) => req.get(name) ?? null },
-  });
-  if (!answer) return next();
-  res.status(answer.status);
-  for (const [name, value] of answer.headers) res.append(name, value);
-  res.send(answer.body ?? "");
-});
+// The session lifecycle: GET /auth/sign-in (to the hosted Authio page), GET /auth/callback,
+// POST /auth/sign-out and POST /auth/switch-organization.
+app.use(authRoutes({ authio }));
 
-// Attaches req.auth (Session | null) from the session cookie or a Bearer header.
+// Attaches req.auth (Session | null) from the session cookie or a Bearer header; refreshes an
+// expiring cookie session by itself, and refuses cookies on cross-site POSTs.
 app.use(authenticate({ authio }));
 
-/** Pages: a signed-out browser goes to the hosted sign-in page and comes back here. */
+/**
+ * Pages: a signed-out browser goes to the hosted sign-in page and comes back here. (Form posts use
+ * requireSession() instead: 401 without a session, 403 for a cross-site post.)
+ */
 function signedIn(req: Request, res: Response, next: NextFunction) {
   if (req.auth) return next();
   res.redirect(`/auth/sign-in?return_to=${encodeURIComponent(req.originalUrl)}`);
@@ -67,7 +60,7 @@ app.get("/", signedIn, async (req, res) => {
 });
 
 // Create an organization, and make the signed-in user its admin.
-app.post("/organizations", signedIn, async (req, res) => {
+app.post("/organizations", requireSession(), async (req, res) => {
   const { userId } = getSession(req);
   try {
     const org = await authio.organizations.create({
@@ -96,7 +89,7 @@ async function renderAdmin(req: Request, res: Response, notice: Notice | null = 
 app.get("/admin", signedIn, adminsOnly, (req, res) => renderAdmin(req, res));
 
 // Add an existing user (by email) to the current organization.
-app.post("/admin/members", signedIn, adminsOnly, async (req, res) => {
+app.post("/admin/members", requireSession(), adminsOnly, async (req, res) => {
   const email = String(req.body.email ?? "").trim();
   const role = req.body.role === "admin" ? "admin" : "member";
   const [user] = (await authio.users.list({ email })).data;
