@@ -382,6 +382,24 @@ describe("JWKS cache", () => {
     expect(server.requestsFor("sk_test_env_two")).toBeGreaterThanOrEqual(1);
   });
 
+  test("clients of one environment share one key cache; other environments and other settings do not", async () => {
+    const server = await serve([a], "sk_test_shared_one");
+    server.addEnvironment("sk_test_shared_two", [a]);
+    const token = await signToken(a, server.url);
+    const make = (apiKey: string, extra: AuthioOptions = {}) =>
+      new SessionVerifier(resolveConfig({ apiKey, apiUrl: server.url, ...extra }));
+    // Ten clients built one after another, as an app building a client per request would.
+    for (let i = 0; i < 10; i++)
+      expect((await make("sk_test_shared_one").verifyDetailed(token)).ok).toBe(true);
+    expect(server.requestsFor("sk_test_shared_one")).toBe(1);
+    expect((await make("sk_test_shared_two").verifyDetailed(token)).ok).toBe(true);
+    expect(server.requestsFor("sk_test_shared_two")).toBe(1);
+    expect((await make("sk_test_shared_one", { jwksCache: { maxKeys: 5 } }).verifyDetailed(token)).ok).toBe(
+      true,
+    );
+    expect(server.requestsFor("sk_test_shared_one")).toBe(2);
+  });
+
   test("no secret key and no static keys: invalid_api_key without any request", async () => {
     const server = await serve();
     const config = resolveConfig({ apiUrl: server.url });

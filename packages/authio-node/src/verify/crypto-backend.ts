@@ -27,6 +27,14 @@ export function detectCryptoBackend(): CryptoBackend {
   return builtins ? nodeBackend(builtins.crypto, builtins.Buffer) : webBackend();
 }
 
+let memoized: CryptoBackend | undefined;
+
+/** The backend clients use by default: detected once, on first use, and shared. */
+export function defaultCryptoBackend(): CryptoBackend {
+  memoized ??= detectCryptoBackend();
+  return memoized;
+}
+
 function loadNodeBuiltins(): { crypto: NodeCrypto; Buffer: NodeBuffer } | undefined {
   try {
     const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;

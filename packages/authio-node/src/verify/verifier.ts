@@ -4,12 +4,13 @@ import type { Session } from "../session.js";
 import { algorithmSpec } from "./algorithms.js";
 import { checkClaims } from "./claims-policy.js";
 import { createTokenParser, type ParseOutcome } from "./compact.js";
-import { type CryptoBackend, detectCryptoBackend } from "./crypto-backend.js";
+import { type CryptoBackend, defaultCryptoBackend } from "./crypto-backend.js";
 import { JwksCache, type KeySource, StaticKeySource } from "./jwks-cache.js";
 import { fetchJwks } from "./jwks-fetch.js";
 import { fitAlgorithms, importKeySet, KeySet, type VerificationKey } from "./key-set.js";
 import type { StaticKeys, VerificationConfig } from "./options.js";
 import type { TokenVerifier, VerifyFailureReason, VerifyResult } from "./result.js";
+import { sharedJwksCache } from "./shared-caches.js";
 import { VerifiedTokenCache } from "./token-cache.js";
 
 /** Seams for tests and unusual runtimes; production code passes nothing. */
@@ -69,9 +70,9 @@ export class SessionVerifier implements TokenVerifier {
   constructor(config: VerifierConfig, deps: VerifierDeps = {}) {
     this.#config = config.verification;
     this.#now = deps.now ?? Date.now;
-    const backend = deps.backend ?? detectCryptoBackend();
+    const backend = deps.backend ?? defaultCryptoBackend();
     // Cache ages are intervals: a monotonic clock, so a wall-clock jump neither freezes nor expires keys.
-    this.#keys = createKeySource(config, backend, deps.now ?? monotonicNow);
+    this.#keys = createKeySource(config, backend, deps.now ?? monotonicNow, deps.now === undefined);
     this.#tokenCache =
       this.#config.tokenCacheSize > 0 ? new VerifiedTokenCache(this.#config.tokenCacheSize) : null;
     this.#peek = (kid, alg) => this.#keys.peekKey(kid, alg);
@@ -113,40 +114,58 @@ const monotonicNow = (): number =>
     ? performance.now()
     : Date.now();
 
-function createKeySource(config: VerifierConfig, backend: CryptoBackend, now: () => number): KeySource {
+function createKeySource(
+  config: VerifierConfig,
+  backend: CryptoBackend,
+  now: () => number,
+  shareable: boolean,
+): KeySource {
   const { verification } = config;
   if (verification.staticKeys !== null) {
     const keys = verification.staticKeys;
     return new StaticKeySource(() => importStaticKeys(keys, verification, backend));
   }
   const { apiKey } = config;
-  const fetch = config.transport?.fetch ?? globalThis.fetch;
+  const injectedFetch = config.transport?.fetch ?? null;
+  const fetch = injectedFetch ?? globalThis.fetch;
   const cache = verification.jwksCache;
-  return new JwksCache(cache, {
-    allowed: verification.algorithms,
+  const create = () =>
+    new JwksCache(cache, {
+      allowed: verification.algorithms,
+      backend,
+      now,
+      load: () => {
+        if (apiKey === null) {
+          return Promise.reject(
+            new AuthioError({
+              code: "invalid_api_key",
+              message:
+                "No secret key to fetch the JWKS with: pass `apiKey`, set AUTHIO_SECRET_KEY, or give `jwks` or `publicKey`.",
+              retryable: false,
+            }),
+          );
+        }
+        return fetchJwks({
+          url: `${config.apiUrl}/v1/jwks`,
+          apiKey,
+          fetch: (input, init) => fetch(input, init),
+          timeout: cache.timeout,
+          maxBytes: cache.maxBytes,
+          maxKeys: cache.maxKeys,
+        });
+      },
+    });
+  // A client with an injected clock (tests) keeps a cache of its own.
+  if (!shareable) return create();
+  const identity = {
+    apiUrl: config.apiUrl,
+    apiKey,
+    fetch: injectedFetch,
     backend,
-    now,
-    load: () => {
-      if (apiKey === null) {
-        return Promise.reject(
-          new AuthioError({
-            code: "invalid_api_key",
-            message:
-              "No secret key to fetch the JWKS with: pass `apiKey`, set AUTHIO_SECRET_KEY, or give `jwks` or `publicKey`.",
-            retryable: false,
-          }),
-        );
-      }
-      return fetchJwks({
-        url: `${config.apiUrl}/v1/jwks`,
-        apiKey,
-        fetch: (input, init) => fetch(input, init),
-        timeout: cache.timeout,
-        maxBytes: cache.maxBytes,
-        maxKeys: cache.maxKeys,
-      });
-    },
-  });
+    algorithms: verification.algorithms,
+    policy: cache,
+  };
+  return sharedJwksCache(identity, create);
 }
 
 async function importStaticKeys(
