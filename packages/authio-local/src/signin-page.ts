@@ -166,10 +166,9 @@ function userPickerPage(
   error?: string,
   organization?: Organization,
 ) {
-  const users = ctx.store.listUsers(
-    { limit: MAX_USERS_SHOWN, after: null, before: null, order: "asc" },
-    {},
-  ).data;
+  const page = ctx.store.listUsers({ limit: MAX_USERS_SHOWN, after: null, before: null, order: "asc" }, {});
+  const users = page.data;
+  const more = page.listMetadata.after !== null;
   const items = users
     .map(
       (
@@ -191,6 +190,7 @@ function userPickerPage(
 <p class="sub">${subtitle}</p>
 ${error ? `<div class="error" role="alert" data-testid="signin-error">${escapeHtml(error)}</div>` : ""}
 ${users.length ? `<ul id="signin-users">${items}</ul>` : `<p class="empty" data-testid="signin-no-users">No users yet: create the first one below.</p>`}
+${more ? `<p class="empty" data-testid="signin-more-users">Showing the first ${MAX_USERS_SHOWN} users: type an email below for the others.</p>` : ""}
 <div class="divider">or continue with an email</div>
 <form method="post" action="${SIGN_IN_PATH}/create" id="signin-create" data-testid="signin-create-form">${hiddenFields(flow, csrf)}
 <label for="signin-create-email">Email</label>
