@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import {
   type ConformanceCase,
   type ConformanceEnvironment,
@@ -351,4 +352,57 @@ for (const mode of ["handlers", "proxied"] as const) {
 it("the matrix's known deviations all exist in it", () => {
   const names = new Set(conformanceCases.map((c) => c.name));
   for (const name of Object.keys(NEXT_ON_NODE_DEVIATIONS)) expect(names.has(name), name).toBe(true);
+});
+
+describe("README examples, copied verbatim into the fixture", () => {
+  const FILES: Record<string, string> = {
+    "app/auth/[action]/route.ts": "fixture/app/auth/[action]/route.ts",
+    "app/api/me/route.ts": "fixture/app/readme/me/route.ts",
+    "app/api/orgs/[id]/billing/route.ts": "fixture/app/readme/orgs/[id]/billing/route.ts",
+    "app/dashboard/page.tsx": "fixture/app/readme/dashboard/page.tsx",
+    "lib/authio.ts": "fixture/lib/readme-authio.ts",
+  };
+
+  it("every README block with a file name is a fixture file, byte for byte", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const seen = new Set<string>();
+    for (const [, code = ""] of readme.matchAll(/```tsx?\n([\s\S]*?)```/g)) {
+      const [first = "", ...rest] = code.split("\n");
+      const name = /^\/\/ (\S+)$/.exec(first)?.[1];
+      const file = name === undefined ? undefined : FILES[name];
+      if (file === undefined) continue;
+      seen.add(name as string);
+      expect(readFileSync(new URL(file, import.meta.url), "utf8"), name).toBe(rest.join("\n"));
+    }
+    expect([...seen].sort()).toEqual(Object.keys(FILES).sort());
+  });
+
+  it("the route handler example answers with the session, or 401", async () => {
+    const res = await get(
+      "/readme/me",
+      bearer(await token({ sub: "user_readme", org_id: "org_r", role: "member" })),
+    );
+    expect(res.status, res.text).toBe(200);
+    expect(res.json()).toEqual({ userId: "user_readme", orgId: "org_r" });
+    expectUnauthenticated(await get("/readme/me"), "plain");
+  });
+
+  it("the requirements example enforces organization, role and permission, and keeps params", async () => {
+    const admin = await token({ org_id: "org_r", role: "admin", permissions: ["billing:read"] });
+    const ok = await get("/readme/orgs/org_r/billing", bearer(admin));
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.json()).toEqual({ id: "org_r", role: "admin", path: "/readme/orgs/org_r/billing" });
+    const member = await token({ org_id: "org_r", role: "member", permissions: ["billing:read"] });
+    expect((await get("/readme/orgs/org_r/billing", bearer(member))).status).toBe(403);
+    const noPermission = await token({ org_id: "org_r", role: "owner" });
+    expect((await get("/readme/orgs/org_r/billing", bearer(noPermission))).status).toBe(403);
+  });
+
+  it("the server component example renders the signed-in user", async () => {
+    const res = await get("/readme/dashboard", {
+      cookie: `authio_session=${await token({ sub: "user_rsc" })}`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("Signed in as <!-- -->user_rsc");
+  });
 });

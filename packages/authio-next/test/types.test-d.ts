@@ -12,11 +12,11 @@ import {
   withSession,
 } from "../src/index.ts";
 
-// The signature Next 16 checks route handler exports against (.next/types/validator.ts), verbatim.
+// The signature Next 16 checks route handler exports against (.next/types/validator.ts; `void` there).
 type NextRouteHandler<Params> = (
   request: NextRequest,
   context: { params: Promise<Params> },
-) => void | Response | Promise<undefined | Response>;
+) => undefined | Response | Promise<undefined | Response>;
 
 describe("withSession", () => {
   it("gives the handler a non-null Session, with no cast", () => {
