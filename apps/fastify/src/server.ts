@@ -44,7 +44,10 @@ app.route({
 
 type Form = Record<string, string | undefined>;
 
-/** Pages: a signed-out browser goes to the hosted sign-in page and comes back here. */
+/**
+ * Pages: a signed-out browser goes to the hosted sign-in page and comes back here. (Form posts use
+ * requireSession() instead: 401 without a session.)
+ */
 async function signedIn(request: FastifyRequest, reply: FastifyReply) {
   if (!request.auth) return reply.redirect(`/auth/sign-in?return_to=${encodeURIComponent(request.url)}`);
 }
@@ -79,7 +82,7 @@ app.get<{ Querystring: { created?: string } }>("/", { preHandler: signedIn }, as
 });
 
 // Create an organization, and make the signed-in user its admin.
-app.post<{ Body: Form }>("/organizations", { preHandler: signedIn }, async (request, reply) => {
+app.post<{ Body: Form }>("/organizations", { preHandler: requireSession() }, async (request, reply) => {
   const { userId } = getSession(request);
   try {
     const org = await authio.organizations.create({
@@ -115,25 +118,29 @@ async function renderAdmin(
 app.get("/admin", { preHandler: [signedIn, adminsOnly] }, (request, reply) => renderAdmin(request, reply));
 
 // Add an existing user (by email) to the current organization.
-app.post<{ Body: Form }>("/admin/members", { preHandler: [signedIn, adminsOnly] }, async (request, reply) => {
-  const email = String(request.body.email ?? "").trim();
-  const role = request.body.role === "admin" ? "admin" : "member";
-  const [user] = (await authio.users.list({ email })).data;
-  if (!user) {
-    const text = `No user has the email ${email}. They can create an account on the sign-in page first.`;
-    return renderAdmin(request, reply, { kind: "error", text }, 404);
-  }
-  try {
-    await authio.memberships.add(getSession(request).orgId!, { userId: user.id, role });
-  } catch (error) {
-    if (!(error instanceof AuthioError && error.code === "already_member")) throw error;
-    return renderAdmin(request, reply, { kind: "error", text: `${email} is already a member.` }, 409);
-  }
-  return renderAdmin(request, reply, {
-    kind: "success",
-    text: `${email} is now a ${role} of this organization.`,
-  });
-});
+app.post<{ Body: Form }>(
+  "/admin/members",
+  { preHandler: [requireSession(), adminsOnly] },
+  async (request, reply) => {
+    const email = String(request.body.email ?? "").trim();
+    const role = request.body.role === "admin" ? "admin" : "member";
+    const [user] = (await authio.users.list({ email })).data;
+    if (!user) {
+      const text = `No user has the email ${email}. They can create an account on the sign-in page first.`;
+      return renderAdmin(request, reply, { kind: "error", text }, 404);
+    }
+    try {
+      await authio.memberships.add(getSession(request).orgId!, { userId: user.id, role });
+    } catch (error) {
+      if (!(error instanceof AuthioError && error.code === "already_member")) throw error;
+      return renderAdmin(request, reply, { kind: "error", text: `${email} is already a member.` }, 409);
+    }
+    return renderAdmin(request, reply, {
+      kind: "success",
+      text: `${email} is now a ${role} of this organization.`,
+    });
+  },
+);
 
 // An API route: the same session from the browser's cookie or from `Authorization: Bearer <token>`.
 app.get("/api/me", { preHandler: requireSession() }, async (request) => {

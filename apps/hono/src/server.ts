@@ -31,7 +31,10 @@ app.use(authenticate({ authio }));
 
 type SignedInEnv = { Variables: { session: Session } };
 
-/** Pages: a signed-out browser goes to the hosted sign-in page and comes back here. */
+/**
+ * Pages: a signed-out browser goes to the hosted sign-in page and comes back here. (Form posts use
+ * requireSession() instead: 401 without a session.)
+ */
 const signedIn = createMiddleware<SignedInEnv>(async (c, next) => {
   if (!c.var.session) return c.redirect(`/auth/sign-in?return_to=${encodeURIComponent(c.req.path)}`);
   await next();
@@ -63,7 +66,7 @@ app.get("/", signedIn, async (c) => {
 });
 
 // Create an organization, and make the signed-in user its admin.
-app.post("/organizations", signedIn, async (c) => {
+app.post("/organizations", requireSession(), async (c) => {
   const form = await c.req.parseBody();
   try {
     const org = await authio.organizations.create({ name: String(form.name), slug: String(form.slug) });
@@ -92,7 +95,7 @@ async function renderAdmin(
 app.get("/admin", signedIn, adminsOnly, (c) => renderAdmin(c));
 
 // Add an existing user (by email) to the current organization.
-app.post("/admin/members", signedIn, adminsOnly, async (c) => {
+app.post("/admin/members", requireSession(), adminsOnly, async (c) => {
   const form = await c.req.parseBody();
   const email = String(form.email ?? "").trim();
   const role = form.role === "admin" ? "admin" : "member";
