@@ -2,9 +2,12 @@
  * Verification against the local Authio server (`@authio/local`): its real JWKS endpoint, its tokens,
  * and its key rotation (API.md §3). Node only (the server's storage is a Node addon).
  */
+
+import { type LocalAuthio, startLocalAuthio } from "@authio/local";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Authio } from "../src/index.ts";
-import { type LocalAuthio, startLocal } from "./management-local.ts";
+
+const startLocal = () => startLocalAuthio({ port: 0, db: ":memory:" });
 
 let local: LocalAuthio;
 
