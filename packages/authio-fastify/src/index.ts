@@ -1,17 +1,31 @@
 /**
- * Authio for Fastify 5: a plugin that authenticates every request in `onRequest` and decorates it with
- * the read-only `request.auth: Session | null`; guards as `preHandler` (`requireSession()` …) or as a
- * route option (`config: { authio: { role: "admin" } }`). The decisions live in `@authio/node`.
+ * Authio for Fastify 5: a plugin that authenticates every request in `onRequest` (refreshing an
+ * expiring cookie session transparently) and decorates it with the read-only
+ * `request.auth: Session | null`; guards as `preHandler` (`requireSession()` …) or as a route option
+ * (`config: { authio: { role: "admin" } }`); the browser lifecycle routes (sign-in, callback,
+ * sign-out, switch organization). The decisions live in `@authio/node` (`RequestAuth`).
  */
 
-import { Authio, type AuthResult, authorize, type Session, type SessionRequirement } from "@authio/node";
+import {
+  Authio,
+  type AuthResponse,
+  type AuthResult,
+  authorize,
+  fromNodeRequest,
+  type RequestAuth,
+  type RequestAuthOptions,
+  type Session,
+  type SessionRequirement,
+} from "@authio/node";
 import fastifyCookie from "@fastify/cookie";
 import type {
+  FastifyContextConfig,
   FastifyPluginAsync,
   FastifyReply,
   FastifyRequest,
   onRequestHookHandler,
   preHandlerHookHandler,
+  RouteHandlerMethod,
 } from "fastify";
 import fp from "fastify-plugin";
 
@@ -32,15 +46,21 @@ declare module "fastify" {
   }
 }
 
-export type { Session, SessionRequirement } from "@authio/node";
+export type { RequestAuthOptions, Session, SessionRequirement } from "@authio/node";
 
-export interface AuthioPluginOptions {
+/** The plugin's options: the client, the lifecycle options (`paths`, `afterSignOut`, `allowedOrigins`, `refreshLeeway`) and `routes`. */
+export interface AuthioPluginOptions extends RequestAuthOptions {
   /**
    * The app's Authio client (it holds the JWKS cache). Default: one client built from the environment
    * (`AUTHIO_SECRET_KEY`, `AUTHIO_API_URL`) when the plugin is first registered, then shared by every
    * registration in the process.
    */
   authio?: Authio | undefined;
+  /**
+   * Register the lifecycle routes: `GET /auth/sign-in`, `GET /auth/callback`, `POST /auth/sign-out`,
+   * `POST /auth/switch-organization` (paths from `paths`). Default `true`.
+   */
+  routes?: boolean | undefined;
 }
 
 let envClient: Authio | undefined;
@@ -51,6 +71,11 @@ function defaultClient(): Authio {
 }
 
 const kResult = Symbol("authio.result");
+const kRequestAuth = Symbol("authio.requestAuth");
+const kLifecycleRoute = Symbol("authio.lifecycleRoute");
+interface WithRequestAuth {
+  [kRequestAuth]?: RequestAuth;
+}
 interface WithResult {
   [kResult]: AuthResult | null;
 }
@@ -83,9 +108,19 @@ function guard(request: FastifyRequest, reply: FastifyReply, requirement: Sessio
   return true;
 }
 
+/** Sends an answer of the core verbatim; `set-cookie` lines are appended to those already set. */
+function send(reply: FastifyReply, answer: AuthResponse): FastifyReply {
+  reply.code(answer.status);
+  for (const [name, value] of answer.headers) reply.header(name, value);
+  return answer.body === null ? reply.send() : reply.send(answer.body);
+}
+
 const plugin: FastifyPluginAsync<AuthioPluginOptions> = async (fastify, options) => {
-  const client = options.authio ?? defaultClient();
+  const { authio: given, routes = true, ...lifecycle } = options;
+  const client = given ?? defaultClient();
+  const auth = client.createRequestAuth(lifecycle);
   if (!fastify.hasRequestDecorator("cookies")) await fastify.register(fastifyCookie);
+  fastify.decorate(kRequestAuth, auth);
 
   fastify.decorateRequest(kResult, null);
   fastify.decorateRequest("auth", {
@@ -94,17 +129,24 @@ const plugin: FastifyPluginAsync<AuthioPluginOptions> = async (fastify, options)
     },
   });
 
+  // The lifecycle routes authenticate by themselves (sign-out and switch read the session).
+  const lifecycleRoute: RouteHandlerMethod = (request, reply) =>
+    auth
+      .handle(fromNodeRequest(request.raw, request.protocol))
+      .then((answer) => (answer === null ? reply.callNotFound() : send(reply, answer)));
+
   const onRequest: onRequestHookHandler = (request, reply, done) => {
-    client
-      .authenticateRequest({
-        // Node keeps only the first of several Authorization headers in `headers`.
-        authorization: request.raw.headersDistinct.authorization,
-        cookie: request.headers.cookie,
-      })
-      .then((result) => {
+    if ((request.routeOptions.config as { [kLifecycleRoute]?: true })[kLifecycleRoute]) {
+      done();
+      return;
+    }
+    auth
+      .authenticate(fromNodeRequest(request.raw, request.protocol))
+      .then(({ result, setCookies }) => {
         (request as unknown as WithResult)[kResult] = result;
         if (!reply.hasHeader("cache-control")) reply.header("cache-control", "private");
         reply.header("vary", mergeVary(reply.getHeader("vary")));
+        for (const cookie of setCookies) reply.header("set-cookie", cookie);
         const requirement = request.routeOptions.config.authio;
         if (requirement && guard(request, reply, requirement === true ? {} : requirement)) return;
         done();
@@ -112,6 +154,20 @@ const plugin: FastifyPluginAsync<AuthioPluginOptions> = async (fastify, options)
       .catch(done);
   };
   fastify.addHook("onRequest", onRequest);
+
+  if (routes) {
+    // Marked so that onRequest skips them (Fastify binds handlers: no identity check).
+    const config = { [kLifecycleRoute]: true } as FastifyContextConfig;
+    const { signIn, callback, signOut, switchOrganization } = auth.paths;
+    for (const [method, url] of [
+      ["GET", signIn],
+      ["GET", callback],
+      ["POST", signOut],
+      ["POST", switchOrganization],
+    ] as const) {
+      fastify.route({ method, url, config, handler: lifecycleRoute });
+    }
+  }
 };
 
 /**
@@ -153,6 +209,40 @@ export function getSession(request: FastifyRequest): Session {
     throw new Error("@authio/fastify: getSession() on a request without a session; guard the route.");
   }
   return session;
+}
+
+function requestAuthOf(request: FastifyRequest, helper: string): RequestAuth {
+  const auth = (request.server as unknown as WithRequestAuth)[kRequestAuth];
+  if (!auth) throw new Error(`@authio/fastify: register the plugin before using ${helper}().`);
+  return auth;
+}
+
+/**
+ * For a custom route: switches the signed-in session to `organizationId` (`sessions.switchOrg`) and
+ * sends the new `authio_session` cookie in the same reply — JSON `{ session }` to
+ * `Accept: application/json`, else a 303 redirect to `?return_to` (local paths only, default `/`).
+ * Refusals: 401 (not signed in), 403 (not a member, or a cross-site request), 400, 503.
+ * `return switchOrganization(request, reply, id)` from an async handler.
+ */
+export async function switchOrganization(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  organizationId: string,
+): Promise<FastifyReply> {
+  const auth = requestAuthOf(request, "switchOrganization");
+  return send(
+    reply,
+    await auth.switchOrganization(fromNodeRequest(request.raw, request.protocol), organizationId),
+  );
+}
+
+/**
+ * For a custom route: revokes the session, clears both cookies and redirects (303) to `afterSignOut`.
+ * Cross-site requests get 403. `return signOut(request, reply)` from an async handler.
+ */
+export async function signOut(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const auth = requestAuthOf(request, "signOut");
+  return send(reply, await auth.signOut(fromNodeRequest(request.raw, request.protocol)));
 }
 
 /** The full authentication result (`status`, and the refusal `reason` for logs). */
