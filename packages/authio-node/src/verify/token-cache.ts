@@ -33,6 +33,11 @@ export class VerifiedTokenCache {
   #next = 0;
   /** Fingerprints of tokens verified once; cleared when full (a miss only costs one more verification). */
   readonly #seen = new Set<number>();
+  /**
+   * Fingerprints of cached tokens: a lookup whose fingerprint is not here is a miss without hashing
+   * the whole token string (the usual case for a token seen for the first time).
+   */
+  readonly #cached = new Set<number>();
   readonly #maxSeen: number;
 
   constructor(maxEntries: number) {
@@ -54,10 +59,13 @@ export class VerifiedTokenCache {
     tolerance: number,
     currentKey: (kid: string, alg: SigningAlgorithm) => VerificationKey | undefined,
   ): Session | undefined {
+    const print = fingerprint(token);
+    if (!this.#cached.has(print)) return undefined;
     const entry = this.#entries.get(token);
     if (entry === undefined) return undefined;
     if (now >= entry.session.claims.exp + tolerance || currentKey(entry.kid, entry.alg) !== entry.key) {
       this.#entries.delete(token);
+      this.#cached.delete(print);
       return undefined;
     }
     return entry.session;
@@ -74,10 +82,12 @@ export class VerifiedTokenCache {
     }
     this.#seen.delete(print);
     const oldest = this.#ring[this.#next];
-    if (oldest !== undefined) this.#entries.delete(oldest);
+    // A fingerprint shared with another cached token only makes that one miss: never a wrong hit.
+    if (oldest !== undefined && this.#entries.delete(oldest)) this.#cached.delete(fingerprint(oldest));
     this.#ring[this.#next] = token;
     this.#next = (this.#next + 1) % capacity;
     this.#entries.set(token, { session, key, kid, alg });
+    this.#cached.add(print);
   }
 }
 
