@@ -7,6 +7,7 @@ import {
   decodeBase64url,
   decodeBase64urlPortable,
   decodeBase64urlText,
+  decodeToBinaryStringPortable,
   isCanonicalBase64url,
 } from "../src/verify/base64url.ts";
 import { isPointOnCurve } from "../src/verify/ec-point.ts";
@@ -39,6 +40,15 @@ describe("base64url", () => {
       expect(isCanonicalBase64url(text)).toBe(false);
     });
   }
+
+  test("the atob path (runtimes without Buffer) decodes exactly like the native one", () => {
+    for (let n = 1; n <= 300; n += 7) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n * 7) & 0xff);
+      const text = b64url(bytes);
+      const binary = decodeToBinaryStringPortable(text);
+      expect(Array.from(binary, (c) => c.charCodeAt(0))).toEqual([...bytes]);
+    }
+  });
 
   test("text: ASCII as is, UTF-8 decoded, invalid UTF-8 refused", () => {
     expect(decodeBase64urlText(b64url('{"a":1}'))).toBe('{"a":1}');

@@ -67,6 +67,11 @@ const NativeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
 /** Decodes a canonical segment to a binary string: one character per byte. */
 function decodeToBinaryString(segment: string): string {
   if (NativeBuffer !== undefined) return NativeBuffer.from(segment, "base64url").toString("latin1");
+  return decodeToBinaryStringPortable(segment);
+}
+
+/** The `atob` path, for runtimes without `Buffer`. Exported for tests. */
+export function decodeToBinaryStringPortable(segment: string): string {
   return atob(segment.replace(/-/g, "+").replace(/_/g, "/"));
 }
 
