@@ -7,6 +7,7 @@
  */
 import {
   Authio,
+  type AuthRequest,
   type AuthResponse,
   type AuthResult,
   authorize,
@@ -70,6 +71,18 @@ function lazyRequestAuth(options: AuthenticateOptions): () => RequestAuth {
   };
 }
 
+/**
+ * The request as the core reads it. `originalUrl`, not `url`: inside a mounted router Express strips
+ * the mount path from `req.url`, while the lifecycle `paths` (and the callback URL sent to Authio)
+ * are paths from the site root.
+ */
+function authRequest(req: Request): AuthRequest {
+  return fromNodeRequest(
+    { method: req.method, url: req.originalUrl, headers: req.headers, headersDistinct: req.headersDistinct },
+    req.protocol,
+  );
+}
+
 /** Sends an answer of the core verbatim (status, repeated headers such as `Set-Cookie`, body). */
 function send(res: Response, answer: AuthResponse): void {
   res.status(answer.status);
@@ -120,7 +133,7 @@ export function authenticate(options: AuthenticateOptions = {}): RequestHandler 
       return;
     }
     auth
-      .authenticate(fromNodeRequest(req, req.protocol))
+      .authenticate(authRequest(req))
       .then(({ result, setCookies }) => {
         attach(req, result);
         requestAuths.set(req, auth);
@@ -150,7 +163,7 @@ export function authRoutes(options: AuthRoutesOptions = {}): RequestHandler {
       return;
     }
     auth
-      .handle(fromNodeRequest(req, req.protocol))
+      .handle(authRequest(req))
       .then((answer) => {
         if (answer === null) next();
         else send(res, answer);
@@ -174,7 +187,7 @@ function requestAuthOf(req: Request, helper: string): RequestAuth {
  */
 export async function switchOrganization(req: Request, res: Response, organizationId: string): Promise<void> {
   const auth = requestAuthOf(req, "switchOrganization");
-  send(res, await auth.switchOrganization(fromNodeRequest(req, req.protocol), organizationId));
+  send(res, await auth.switchOrganization(authRequest(req), organizationId));
 }
 
 /**
@@ -183,7 +196,7 @@ export async function switchOrganization(req: Request, res: Response, organizati
  */
 export async function signOut(req: Request, res: Response): Promise<void> {
   const auth = requestAuthOf(req, "signOut");
-  send(res, await auth.signOut(fromNodeRequest(req, req.protocol)));
+  send(res, await auth.signOut(authRequest(req)));
 }
 
 /**

@@ -69,6 +69,27 @@ for (const [name, expressFn] of [
 
     for (const c of lifecycleCases) test(c.name, () => c.run({ baseUrl, env }));
 
+    test("inside a mounted router, paths are from the site root: the callback URL keeps the mount path", async () => {
+      const app = expressFn();
+      const router = expressFn.Router();
+      const paths = { signIn: "/account/auth/sign-in", callback: "/account/auth/callback" };
+      router.use(authRoutes({ authio: new Authio(env.authioOptions), paths }));
+      app.use("/account", router);
+      const mounted = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, "127.0.0.1", () => resolve(s));
+      });
+      try {
+        const url = `http://127.0.0.1:${(mounted.address() as AddressInfo).port}`;
+        const res = await fetch(`${url}/account/auth/sign-in`, { redirect: "manual" });
+        expect(res.status).toBe(302);
+        const authorize = new URL(res.headers.get("location")!);
+        expect(authorize.searchParams.get("redirect_uri")).toBe(`${url}/account/auth/callback`);
+      } finally {
+        mounted.closeAllConnections();
+        await new Promise((r) => mounted.close(r));
+      }
+    });
+
     test("switchOrganization() and signOut() in custom routes set the cookies in the same response", async () => {
       const browser = new TestBrowser();
       await signIn(browser, { baseUrl, env });
