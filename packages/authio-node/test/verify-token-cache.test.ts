@@ -94,6 +94,22 @@ describe("verified-token cache", () => {
     }
   });
 
+  test("a refresh that brings back the same keys keeps cached tokens cached", async () => {
+    const { v, clock } = verifier({ jwksCache: { maxAge: 10_000 } });
+    const token = await signToken(a, server.url, { ttl: 3600 });
+    await session(v, token);
+    const cached = await session(v, token);
+    const requests = server.requests;
+    clock.advance(10_000);
+    // Past maxAge: not trusted from the cache; verified with the current keys, refresh in the background.
+    await session(v, token);
+    for (let i = 0; i < 100 && server.requests === requests; i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(server.requests).toBe(requests + 1);
+    // The refreshed set holds the very same key object, so the cached verdict is still good.
+    expect(await session(v, token)).toBe(cached);
+  });
+
   test("bounded: the oldest entry is evicted first", async () => {
     const { v } = verifier({ tokenCacheSize: 2 });
     const tokens = await Promise.all(

@@ -126,7 +126,7 @@ export class JwksCache implements KeySource {
   async #fetch(generation: number): Promise<KeySet> {
     try {
       const raw = await this.#deps.load();
-      const keys = await importKeySet(raw, this.#deps.allowed, this.#deps.backend);
+      const keys = await importKeySet(raw, this.#deps.allowed, this.#deps.backend, this.#keys);
       if (generation > this.#appliedGeneration) {
         this.#appliedGeneration = generation;
         this.#keys = keys;

@@ -9,6 +9,8 @@ export interface VerificationKey {
   readonly kid: string | null;
   readonly alg: SigningAlgorithm;
   readonly check: SignatureCheck;
+  /** The JWK's JSON and the algorithm: an unchanged key in a refetched JWKS is the same object. */
+  readonly material?: string;
 }
 
 /** JWK members that only a private or symmetric key has: a published key carrying them is unfit. */
@@ -76,8 +78,11 @@ export class KeySet {
   /** Number of usable (key, algorithm) pairs. */
   readonly size: number;
 
+  readonly #byMaterial = new Map<string, VerificationKey>();
+
   constructor(keys: readonly VerificationKey[]) {
     for (const key of keys) {
+      if (key.material !== undefined) this.#byMaterial.set(key.material, key);
       if (key.kid === null) {
         this.#anyKid.push(key);
         continue;
@@ -95,6 +100,11 @@ export class KeySet {
     return this.#anyKid.length > 0 || this.#byKid.has(kid);
   }
 
+  /** The key imported from exactly this JWK and algorithm, if this set has it. */
+  byMaterial(material: string): VerificationKey | undefined {
+    return this.#byMaterial.get(material);
+  }
+
   find(kid: string, alg: SigningAlgorithm): VerificationKey | undefined {
     const list = this.#byKid.get(kid) ?? this.#anyKid;
     for (const key of list) if (key.alg === alg) return key;
@@ -104,21 +114,36 @@ export class KeySet {
 
 /**
  * Imports every fit key of a JWKS document's `keys` array. Unfit keys, and keys the runtime cannot
- * import (a point off its curve, say), are skipped: the good keys beside them keep working.
+ * import (a point off its curve, say), are skipped: the good keys beside them keep working. A key
+ * that `previous` already holds, unchanged, is reused rather than imported again: it stays the same
+ * object, so verdicts cached for tokens it verified stay valid across refreshes.
  */
 export async function importKeySet(
   jwks: readonly unknown[],
   allowed: ReadonlySet<SigningAlgorithm>,
   backend: CryptoBackend,
+  previous: KeySet | null = null,
 ): Promise<KeySet> {
-  const pending: Promise<VerificationKey | null>[] = [];
+  const pending: (VerificationKey | Promise<VerificationKey | null>)[] = [];
   for (const jwk of jwks) {
     const kid = (jwk as { kid?: unknown } | null)?.kid;
     if (typeof kid !== "string" || kid === "") continue;
-    for (const spec of fitAlgorithms(jwk, allowed)) {
+    const specs = fitAlgorithms(jwk, allowed);
+    if (specs.length === 0) continue;
+    const json = materialOf(jwk);
+    for (const spec of specs) {
+      const material = json === null ? undefined : `${spec.name} ${json}`;
+      const known = material === undefined ? undefined : previous?.byMaterial(material);
+      if (known !== undefined && known.kid === kid) {
+        pending.push(known);
+        continue;
+      }
       pending.push(
         backend.importJwk(jwk as JWK, spec).then(
-          (check) => ({ kid, alg: spec.name, check }),
+          (check): VerificationKey =>
+            material === undefined
+              ? { kid, alg: spec.name, check }
+              : { kid, alg: spec.name, check, material },
           () => null,
         ),
       );
@@ -126,4 +151,12 @@ export async function importKeySet(
   }
   const keys = (await Promise.all(pending)).filter((k): k is VerificationKey => k !== null);
   return new KeySet(keys);
+}
+
+function materialOf(jwk: unknown): string | null {
+  try {
+    return JSON.stringify(jwk);
+  } catch {
+    return null;
+  }
 }

@@ -63,7 +63,16 @@ export class VerifiedTokenCache {
     if (!this.#cached.has(print)) return undefined;
     const entry = this.#entries.get(token);
     if (entry === undefined) return undefined;
-    if (now >= entry.session.claims.exp + tolerance || currentKey(entry.kid, entry.alg) !== entry.key) {
+    if (now >= entry.session.claims.exp + tolerance) {
+      this.#entries.delete(token);
+      this.#cached.delete(print);
+      return undefined;
+    }
+    const key = currentKey(entry.kid, entry.alg);
+    // No current key: the key set is stale (being refreshed) or lacks the kid; either way not now,
+    // but the entry may serve again once a refresh brings back the same key.
+    if (key === undefined) return undefined;
+    if (key !== entry.key) {
       this.#entries.delete(token);
       this.#cached.delete(print);
       return undefined;
