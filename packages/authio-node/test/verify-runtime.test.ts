@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { createTestKey, signToken } from "@authio/test-kit/jwks";
 import { describe, expect, test } from "vitest";
 import { resolveConfig } from "../src/config.ts";
-import { detectCryptoBackend } from "../src/verify/crypto-backend.ts";
+import { type CryptoBackend, detectCryptoBackend } from "../src/verify/crypto-backend.ts";
 import { SessionVerifier } from "../src/verify/verifier.ts";
 
 const pkg = fileURLToPath(new URL("..", import.meta.url));
@@ -74,6 +74,32 @@ describe("crypto backend selection", () => {
       expect((await verifier.verifyDetailed(await signToken(key, server.url))).ok).toBe(true);
     } finally {
       if (proc) proc.getBuiltinModule = saved;
+      await server.close();
+    }
+  });
+
+  test("a crypto failure that throws fails closed: refused, never thrown, never accepted", async () => {
+    const key = await createTestKey("ES256", "key_rt_throw");
+    const { startJwksServer } = await import("@authio/test-kit/jwks");
+    const server = await startJwksServer([key]);
+    const exploding: CryptoBackend = {
+      name: "web",
+      importJwk: async () => () => {
+        throw new TypeError("boom");
+      },
+      importPem: async () => () => {
+        throw new TypeError("boom");
+      },
+    };
+    try {
+      const verifier = new SessionVerifier(resolveConfig({ apiKey: server.secretKey, apiUrl: server.url }), {
+        backend: exploding,
+      });
+      expect(await verifier.verifyDetailed(await signToken(key, server.url))).toEqual({
+        ok: false,
+        reason: "malformed",
+      });
+    } finally {
       await server.close();
     }
   });

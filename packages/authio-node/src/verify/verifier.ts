@@ -86,26 +86,33 @@ export class SessionVerifier implements TokenVerifier {
   }
 
   async verifyDetailed(token: unknown): Promise<VerifyResult> {
-    const { clockTolerance } = this.#config;
-    if (this.#tokenCache !== null && typeof token === "string") {
-      const session = this.#tokenCache.get(token, this.#now() / 1000, clockTolerance, this.#peek);
-      if (session !== undefined) return { ok: true, session };
+    try {
+      const { clockTolerance } = this.#config;
+      if (this.#tokenCache !== null && typeof token === "string") {
+        const session = this.#tokenCache.get(token, this.#now() / 1000, clockTolerance, this.#peek);
+        if (session !== undefined) return { ok: true, session };
+      }
+
+      const parsed = this.#parse(token);
+      if (!parsed.ok) return FAILURES[parsed.reason];
+      const { alg, kid, claims, signingInput, signature } = parsed.token;
+
+      const key = this.#keys.peekKey(kid, alg.name) ?? (await this.#keys.getKey(kid, alg.name));
+      if (key === undefined) return FAILURES.unknown_key;
+
+      const checked = key.check(signingInput, signature);
+      if (!(typeof checked === "boolean" ? checked : await checked)) return FAILURES.invalid_signature;
+
+      const verdict = checkClaims(claims, this.#config, this.#now() / 1000);
+      if (!verdict.ok) return FAILURES[verdict.reason];
+      this.#tokenCache?.set(token as string, verdict.session, key, kid, alg.name);
+      return verdict;
+    } catch (error) {
+      // "Cannot decide" (no keys) is the caller's to handle; anything else unexpected fails closed:
+      // a token is never accepted, and a bad token never turns into a thrown error, because of a bug.
+      if (error instanceof AuthioError) throw error;
+      return FAILURES.malformed;
     }
-
-    const parsed = this.#parse(token);
-    if (!parsed.ok) return FAILURES[parsed.reason];
-    const { alg, kid, claims, signingInput, signature } = parsed.token;
-
-    const key = this.#keys.peekKey(kid, alg.name) ?? (await this.#keys.getKey(kid, alg.name));
-    if (key === undefined) return FAILURES.unknown_key;
-
-    const checked = key.check(signingInput, signature);
-    if (!(typeof checked === "boolean" ? checked : await checked)) return FAILURES.invalid_signature;
-
-    const verdict = checkClaims(claims, this.#config, this.#now() / 1000);
-    if (!verdict.ok) return FAILURES[verdict.reason];
-    this.#tokenCache?.set(token as string, verdict.session, key, kid, alg.name);
-    return verdict;
   }
 }
 
