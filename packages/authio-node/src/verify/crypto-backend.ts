@@ -75,7 +75,8 @@ export function nodeBackend(crypto: NodeCrypto, Buffer: NodeBuffer): CryptoBacke
         ? { key, dsaEncoding: "ieee-p1363" as const }
         : alg.pss
           ? { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: hashBytes(alg) }
-          : { key, padding: crypto.constants.RSA_PKCS1_PADDING };
+          : // PKCS#1 v1.5 is the default padding: the bare KeyObject skips per-call option parsing.
+            key;
     return (signingInput, signature) => {
       if (modulusBytes !== 0 && signature.length !== modulusBytes) return false;
       try {
