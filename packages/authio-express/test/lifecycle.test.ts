@@ -69,6 +69,36 @@ for (const [name, expressFn] of [
 
     for (const c of lifecycleCases) test(c.name, () => c.run({ baseUrl, env }));
 
+    test("an Authio outage during refresh is a 503 that keeps the cookies, not a sign-out", async () => {
+      const browser = new TestBrowser();
+      env.local.setClockOffset(-600); // the access token is born expired
+      try {
+        await signIn(browser, { baseUrl, env });
+      } finally {
+        env.local.setClockOffset(0);
+      }
+      const refresh = browser.cookies(baseUrl).get("authio_refresh");
+      env.local.faults.add({ kind: "status", status: 503, path: "/v1/sessions/refresh", count: 20 });
+      try {
+        const res = await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`);
+        expect(res.status).toBe(503);
+        expect(res.headers.get("retry-after")).not.toBeNull();
+        expect(res.headers.getSetCookie()).toEqual([]);
+        expect(browser.cookies(baseUrl).get("authio_refresh")).toBe(refresh);
+      } finally {
+        env.local.faults.clear();
+      }
+      expect((await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`)).status).toBe(200);
+    });
+
+    test("authRoutes() before authenticate(): no refresh before the callback", async () => {
+      const res = await fetch(`${baseUrl}/auth/callback?code=c&state=s`, {
+        headers: { cookie: "authio_refresh=not-a-refresh-token" },
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.getSetCookie().map((c) => c.split("=")[0])).toEqual(["authio_state"]);
+    });
+
     test("inside a mounted router, paths are from the site root: the callback URL keeps the mount path", async () => {
       const app = expressFn();
       const router = expressFn.Router();

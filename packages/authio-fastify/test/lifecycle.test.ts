@@ -79,6 +79,28 @@ describe("lifecycle: Fastify 5", () => {
     expect((await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`)).status).toBe(401);
   });
 
+  test("an Authio outage during refresh is a 503 that keeps the cookies, not a sign-out", async () => {
+    const browser = new TestBrowser();
+    env.local.setClockOffset(-600); // the access token is born expired
+    try {
+      await signIn(browser, { baseUrl, env });
+    } finally {
+      env.local.setClockOffset(0);
+    }
+    const refresh = browser.cookies(baseUrl).get("authio_refresh");
+    env.local.faults.add({ kind: "status", status: 503, path: "/v1/sessions/refresh", count: 20 });
+    try {
+      const res = await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).not.toBeNull();
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(browser.cookies(baseUrl).get("authio_refresh")).toBe(refresh);
+    } finally {
+      env.local.faults.clear();
+    }
+    expect((await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`)).status).toBe(200);
+  });
+
   test("routes: false registers no lifecycle route; custom paths move them", async () => {
     const off = Fastify();
     apps.push(off);
