@@ -26,27 +26,26 @@ const isId = (value: unknown): value is string => typeof value === "string" && v
  * can stand in for a claim.
  */
 export function checkClaims(claims: JsonObject, rules: ClaimRules, now: number): ClaimsVerdict {
-  const own = (name: string): unknown => (Object.hasOwn(claims, name) ? claims[name] : undefined);
   const tolerance = rules.clockTolerance;
 
-  const exp = own("exp");
-  const iat = own("iat");
-  const nbf = own("nbf");
+  const exp = ownMember(claims, "exp");
+  const iat = ownMember(claims, "iat");
+  const nbf = ownMember(claims, "nbf");
   if (!isTime(exp) || !isTime(iat) || (nbf !== undefined && !isTime(nbf))) return fail("invalid_claims");
-  if (own("iss") !== rules.issuer) return fail("wrong_issuer");
+  if (ownMember(claims, "iss") !== rules.issuer) return fail("wrong_issuer");
   if (now >= exp + tolerance) return fail("expired");
   if (nbf !== undefined && now < nbf - tolerance) return fail("not_yet_valid");
   if (iat > now + tolerance) return fail("issued_in_future");
 
-  const sub = own("sub");
-  const sid = own("sid");
+  const sub = ownMember(claims, "sub");
+  const sid = ownMember(claims, "sid");
   if (!isId(sub) || !isId(sid)) return fail("invalid_claims");
 
-  const orgId = own("org_id");
-  const role = own("role");
-  const permissions = own("permissions");
-  const act = own("act");
-  const jti = own("jti");
+  const orgId = ownMember(claims, "org_id");
+  const role = ownMember(claims, "role");
+  const permissions = ownMember(claims, "permissions");
+  const act = ownMember(claims, "act");
+  const jti = ownMember(claims, "jti");
   if (orgId !== undefined && !isId(orgId)) return fail("invalid_claims");
   if (role !== undefined && typeof role !== "string") return fail("invalid_claims");
   if (jti !== undefined && typeof jti !== "string") return fail("invalid_claims");
@@ -81,9 +80,16 @@ function isStringArray(value: unknown): value is readonly string[] {
   return true;
 }
 
-/** Freezes parsed JSON in place; its depth is bounded by the strict parser. */
+function ownMember(object: JsonObject, name: string): unknown {
+  return Object.hasOwn(object, name) ? object[name] : undefined;
+}
+
+/**
+ * Freezes parsed JSON in place; its depth is bounded by the strict parser. The parser already
+ * freezes bottom-up, so a frozen object here has frozen children and is skipped.
+ */
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object") {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const member in value) {
       const child = (value as Record<string, unknown>)[member];

@@ -10,7 +10,7 @@ const MAX_DEPTH = 16;
 
 export type JsonObject = { readonly [member: string]: unknown };
 
-/** Parses `text` as a JSON object, or `null` when it is not acceptable. Never throws. */
+/** Parses `text` as a deeply frozen JSON object, or `null` when it is not acceptable. Never throws. */
 export function parseStrictJsonObject(text: string): JsonObject | null {
   let value: unknown;
   try {
@@ -57,7 +57,11 @@ function countMemberNames(text: string): number {
   return names;
 }
 
-/** Members of every object in `value`; -1 for a `__proto__` member or excess depth. */
+/**
+ * Members of every object in `value`; -1 for a `__proto__` member or excess depth. Freezes every
+ * object and array on the way back up (children before parents), so what the parser returns is
+ * deeply immutable without a second walk.
+ */
 function countMembers(value: unknown, depth: number): number {
   if (value === null || typeof value !== "object") return 0;
   if (depth >= MAX_DEPTH) return -1;
@@ -68,13 +72,14 @@ function countMembers(value: unknown, depth: number): number {
       if (n < 0) return -1;
       total += n;
     }
-    return total;
+  } else {
+    for (const name in value) {
+      if (name === "__proto__") return -1;
+      const n = countMembers((value as Record<string, unknown>)[name], depth + 1);
+      if (n < 0) return -1;
+      total += n + 1;
+    }
   }
-  for (const name in value) {
-    if (name === "__proto__") return -1;
-    const n = countMembers((value as Record<string, unknown>)[name], depth + 1);
-    if (n < 0) return -1;
-    total += n + 1;
-  }
+  Object.freeze(value);
   return total;
 }
