@@ -19,7 +19,7 @@ if (!hasChromium && !inCI) {
 
 const examples = availableExamples();
 /** Examples whose adapter refreshes an expired access token by itself. */
-const REFRESHING = new Set(["next", "express"]);
+const REFRESHING = new Set(["next", "express", "fastify"]);
 const screenshots = mkdtempSync(join(tmpdir(), "authio-e2e-screenshots-"));
 const logDir = mkdtempSync(join(tmpdir(), "authio-e2e-logs-"));
 
@@ -164,7 +164,7 @@ describe.runIf(hasChromium || inCI)("example apps in a browser", () => {
         }
       });
 
-      // The adapters of Fastify and Hono do not refresh yet (the lifecycle is being wired into them).
+      // The Hono adapter does not refresh yet (the lifecycle is being wired into them).
       it.runIf(REFRESHING.has(example.name))(
         "keeps the browser signed in when its access token is gone (transparent refresh)",
         async () => {

@@ -21,32 +21,16 @@ app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string
   done(null, Object.fromEntries(new URLSearchParams(body as string)));
 });
 
-// Decorates request.auth (Session | null) from the session cookie or a Bearer header.
+// Decorates request.auth (Session | null) from the session cookie or a Bearer header, refreshes an
+// expiring cookie session by itself, and registers the session lifecycle routes: GET /auth/sign-in
+// (to the hosted Authio page), GET /auth/callback, POST /auth/sign-out, POST /auth/switch-organization.
 await app.register(authioPlugin, { authio });
-
-// The session lifecycle: GET /auth/sign-in, GET /auth/callback, POST /auth/sign-out and
-// POST /auth/switch-organization, answered by the core's RequestAuth.
-const lifecycle = authio.createRequestAuth();
-app.route({
-  method: ["GET", "POST"],
-  url: "/auth/*",
-  handler: async (request, reply) => {
-    const answer = await lifecycle.handle({
-      method: request.method,
-      url: `${request.protocol}://${request.host}${request.url}`,
-      headers: { get: (name) => request.headers[name.toLowerCase()]?.toString() ?? null },
-    });
-    if (!answer) return reply.callNotFound();
-    for (const [name, value] of answer.headers) reply.header(name, value);
-    return reply.code(answer.status).send(answer.body ?? "");
-  },
-});
 
 type Form = Record<string, string | undefined>;
 
 /**
  * Pages: a signed-out browser goes to the hosted sign-in page and comes back here. (Form posts use
- * requireSession() instead: 401 without a session.)
+ * requireSession() instead: 401 without a session, 403 for a cross-site post.)
  */
 async function signedIn(request: FastifyRequest, reply: FastifyReply) {
   if (!request.auth) return reply.redirect(`/auth/sign-in?return_to=${encodeURIComponent(request.url)}`);
