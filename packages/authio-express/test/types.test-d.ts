@@ -3,11 +3,14 @@ import express from "express";
 import { expectTypeOf, test } from "vitest";
 import {
   authenticate,
+  authRoutes,
   getSession,
   requireOrganization,
   requirePermission,
   requireRole,
   requireSession,
+  signOut,
+  switchOrganization,
 } from "../src/index.ts";
 
 test("req.auth is Session | null in every handler, read-only", () => {
@@ -54,4 +57,23 @@ test("guard arguments are checked", () => {
   requireSession("admin");
   // @ts-expect-error the client option is an Authio
   authenticate({ authio: {} });
+});
+
+test("lifecycle: options on authenticate() and authRoutes(); helpers answer, returning a promise", () => {
+  const app = express();
+  const options = {
+    paths: { signIn: "/login", callback: "/login/callback" },
+    afterSignOut: "/bye",
+    allowedOrigins: ["https://admin.example.com"],
+    refreshLeeway: 60,
+  };
+  app.use(authRoutes(options), authenticate(options));
+  // @ts-expect-error unknown lifecycle path
+  authRoutes({ paths: { signUp: "/x" } });
+  app.post("/orgs/:id", (req, res) => {
+    expectTypeOf(switchOrganization(req, res, req.params.id)).toEqualTypeOf<Promise<void>>();
+  });
+  app.post("/logout", (req, res) => {
+    expectTypeOf(signOut(req, res)).toEqualTypeOf<Promise<void>>();
+  });
 });

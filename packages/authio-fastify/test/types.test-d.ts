@@ -1,5 +1,5 @@
 import type { Session, SessionRequirement } from "@authio/node";
-import Fastify from "fastify";
+import Fastify, { type FastifyReply } from "fastify";
 import { expectTypeOf, test } from "vitest";
 import {
   authio,
@@ -8,6 +8,8 @@ import {
   requirePermission,
   requireRole,
   requireSession,
+  signOut,
+  switchOrganization,
 } from "../src/index.ts";
 
 test("request.auth is Session | null in every handler and hook, read-only", async () => {
@@ -50,4 +52,24 @@ test("the route option is typed", () => {
   });
   // @ts-expect-error at least one role
   requireRole();
+});
+
+test("lifecycle: plugin options; helpers return the reply", async () => {
+  const app = Fastify();
+  await app.register(authio, {
+    routes: false,
+    paths: { signIn: "/login" },
+    afterSignOut: "/bye",
+    allowedOrigins: ["https://admin.example.com"],
+    refreshLeeway: 60,
+  });
+  // @ts-expect-error unknown lifecycle path
+  await app.register(authio, { paths: { signUp: "/x" } });
+  app.post<{ Params: { id: string } }>("/orgs/:id", (request, reply) => {
+    expectTypeOf(switchOrganization(request, reply, request.params.id)).toEqualTypeOf<
+      Promise<FastifyReply>
+    >();
+    return switchOrganization(request, reply, request.params.id);
+  });
+  app.post("/logout", (request, reply) => signOut(request, reply));
 });
