@@ -90,11 +90,12 @@ export function makeProxy({ requestAuth }: Bound) {
       const method = request.method.toUpperCase();
       const page = path !== null && !isApi(path) && (method === "GET" || method === "HEAD");
       if (signIn && page && outcome.response.status === 401) {
-        const target = new URL(signIn.path, request.url);
+        // Absolute (Next's proxy runtime needs it), on the origin the browser used: the `Host` header,
+        // not `request.url`, which says `localhost` under `next start -H 127.0.0.1` — a redirect there
+        // would move the browser to another cookie host. (Next 16 then makes a same-host Location
+        // relative; Next 15's Edge middleware sends it as is.)
+        const target = new URL(signIn.path, fromFetchRequest(request).url);
         target.searchParams.set("return_to", path + search);
-        // Next's proxy runtime needs an absolute Location and makes a same-host one relative again
-        // before it reaches the browser. That matters: under `next start -H 127.0.0.1`, `request.url`
-        // says `localhost`, and an absolute redirect there would move the browser to another cookie host.
         const headers = new Headers({
           location: target.href,
           "cache-control": "no-store",

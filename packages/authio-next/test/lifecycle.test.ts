@@ -66,7 +66,9 @@ describe("server components after a refresh in proxy.ts", () => {
     browser.cookies(app.url).delete("authio_refresh");
     const page = await browser.fetch(`${app.url}/dashboard`);
     expect(page.status).toBe(307);
-    expect(page.headers.get("location")).toBe("/sign-in?return_to=%2Fdashboard");
+    expect(new URL(page.headers.get("location") ?? "", app.url).href).toBe(
+      `${app.url}/sign-in?return_to=%2Fdashboard`,
+    );
   });
 
   it("after sign-out, pages redirect to sign-in", async () => {

@@ -104,6 +104,15 @@ describe("authioProxy (called directly)", () => {
     );
   });
 
+  it("redirects on the host the browser used, not the one in request.url", async () => {
+    const res = await proxy(
+      new Request("http://localhost:3000/settings", { headers: { host: "127.0.0.1:3000" } }),
+    );
+    expect(res?.headers.get("location")).toBe(
+      "http://127.0.0.1:3000/sign-in?from=proxy&return_to=%2Fsettings",
+    );
+  });
+
   it("answers API routes and non-GET requests with the JSON denial", async () => {
     for (const [path, method] of [
       ["/api/x", "GET"],

@@ -1,12 +1,37 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { rmSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
-/** The fixture Next 16 app: `next build` once, then `next start` on 127.0.0.1. */
-export const FIXTURE_DIR = fileURLToPath(new URL("../fixture/", import.meta.url));
-const NEXT_BIN = fileURLToPath(new URL("../../node_modules/next/dist/bin/next", import.meta.url));
+/**
+ * The fixture apps: Next 16 (`proxy.ts`, Node runtime) in ../fixture, and a Next 15 twin
+ * (`middleware.ts`, Edge runtime) in ../fixture-next15 that runs the same `app/` and `lib/`, copied over
+ * before each build, against the `next15` devDependency.
+ */
+export type NextVersion = "next16" | "next15";
+
+const FIXTURE_DIRS: Record<NextVersion, URL> = {
+  next16: new URL("../fixture/", import.meta.url),
+  next15: new URL("../fixture-next15/", import.meta.url),
+};
+const NEXT_PACKAGES: Record<NextVersion, URL> = {
+  next16: new URL("../../node_modules/next/", import.meta.url),
+  next15: new URL("../../node_modules/next15/", import.meta.url),
+};
+
+/** Copies the shared app into the Next 15 fixture and makes `next` resolve to Next 15 there. */
+function prepareNext15(): void {
+  const dir = FIXTURE_DIRS.next15;
+  for (const part of ["app", "lib", "next.config.mjs"]) {
+    rmSync(new URL(part, dir), { recursive: true, force: true });
+    cpSync(new URL(part, FIXTURE_DIRS.next16), new URL(part, dir), { recursive: true });
+  }
+  const modules = new URL("node_modules/", dir);
+  rmSync(modules, { recursive: true, force: true });
+  mkdirSync(modules);
+  symlinkSync(fileURLToPath(NEXT_PACKAGES.next15), fileURLToPath(new URL("next", modules)), "dir");
+}
 
 export interface RunningApp {
   readonly url: string;
@@ -26,10 +51,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+function run(
+  version: NextVersion,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => string } {
   let text = "";
-  const child = spawn(process.execPath, [NEXT_BIN, ...args], {
-    cwd: FIXTURE_DIR,
+  const bin = fileURLToPath(new URL("dist/bin/next", NEXT_PACKAGES[version]));
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: fileURLToPath(FIXTURE_DIRS[version]),
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
     // Its own process group, so stop() ends the server and anything it spawned, by PID.
     detached: true,
@@ -59,10 +89,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * resolve it: only that failure is retried, after a pause. Every attempt starts from an empty `.next`:
  * Turbopack's persistent cache would otherwise remember the failed resolution.
  */
-export async function buildFixture(attempts = 5): Promise<void> {
+export async function buildFixture(version: NextVersion, attempts = 5): Promise<void> {
+  if (version === "next15") prepareNext15();
   for (let attempt = 1; ; attempt++) {
-    rmSync(new URL("../fixture/.next", import.meta.url), { recursive: true, force: true });
-    const { child, output } = run(["build"], { NODE_ENV: "production" });
+    rmSync(new URL(".next", FIXTURE_DIRS[version]), { recursive: true, force: true });
+    const { child, output } = run(version, ["build"], { NODE_ENV: "production" });
     const [code] = (await once(child, "exit")) as [number | null];
     if (code === 0) return;
     const transient = /Can't resolve '@authio\/|Cannot find module '@authio\//.test(output());
@@ -71,10 +102,13 @@ export async function buildFixture(attempts = 5): Promise<void> {
   }
 }
 
-export async function startFixture(env: Record<string, string>): Promise<RunningApp> {
+export async function startFixture(
+  env: Readonly<Record<string, string>>,
+  version: NextVersion = "next16",
+): Promise<RunningApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const { child, output } = run(["start", "-H", "127.0.0.1", "-p", String(port)], {
+  const { child, output } = run(version, ["start", "-H", "127.0.0.1", "-p", String(port)], {
     NODE_ENV: "production",
     ...env,
   });
