@@ -87,6 +87,29 @@ describe("JWKS cache", () => {
     expect(server.requests).toBe(3);
   });
 
+  test("a hung refetch caused by a forged kid never holds up a valid token", async () => {
+    const server = await serve();
+    const { verifier, clock } = verifierOn(server, {
+      jwksCache: { unknownKidCooldown: 1_000, timeout: 1_000 },
+    });
+    expect((await verifier.verifyDetailed(await signToken(a, server.url))).ok).toBe(true);
+    clock.advance(1_000);
+    server.setBehavior({ delayMs: 30_000 });
+    const attacker = await createTestKey("ES256", "key_hung_flood");
+    let forgedSettled = false;
+    const pending = verifier
+      .verifyDetailed(await signToken(attacker, server.url, { header: { kid: forged(1) } }))
+      .finally(() => {
+        forgedSettled = true;
+      });
+    // The valid token resolves from the keys at hand while the forged kid's refetch still hangs.
+    expect((await verifier.verifyDetailed(await signToken(a, server.url))).ok).toBe(true);
+    expect(forgedSettled).toBe(false);
+    // The refetch times out; the forged token is refused from the keys at hand, nothing thrown.
+    expect(await pending).toEqual({ ok: false, reason: "unknown_key" });
+    expect(server.requests).toBe(2);
+  });
+
   test("rotation: a new kid is fetched once; a retired key stops verifying after the next refresh", async () => {
     const server = await serve([a]);
     const { verifier, clock } = verifierOn(server, {
