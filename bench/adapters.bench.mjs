@@ -2,23 +2,25 @@
 // Adapters benchmark: requests/s of the same `GET /hello` route, unguarded and guarded, for
 // @authio/express, @authio/fastify and @authio/hono, beside the library a user would otherwise pick
 // (express-jwt + jwks-rsa, @fastify/jwt + get-jwks, hono/jwk) — with one repeated token and with
-// distinct tokens. The server and the load generator (autocannon) run in separate processes, pinned to
-// separate cores when `taskset` exists; every case runs several times, interleaved, and the medians
-// are reported. `BENCH_QUICK=1`: one short repetition, only to prove the script runs.
+// distinct tokens. The servers and the load generator (autocannon) run in separate processes, pinned to
+// separate cores when `taskset` exists. On a shared, noisy machine absolute numbers drift, so every
+// framework's cases run in alternating short slices (rounds, the starting case rotated each round) and
+// each ratio is the median of per-round ratios against the unguarded slice of the same round.
+// `BENCH_QUICK=1`: one short round, only to prove the script runs.
 //
 //   node bench/adapters.bench.mjs      → prints the table, writes bench-results/adapters.md
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { fmt, median, quick, table, writeSection } from "./lib/report.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const REPS = quick ? 1 : 3;
-const SECONDS = quick ? 1 : 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || (quick ? 1 : 5);
+const SECONDS = Number(process.env.BENCH_SECONDS) || (quick ? 1 : 3);
 const WARMUP_SECONDS = quick ? 1 : 2;
 const CONNECTIONS = 32;
 const DISTINCT = quick ? 2_000 : 50_000;
@@ -28,7 +30,9 @@ const pin = (core, cmd, args) => (pinned ? ["taskset", ["-c", String(core), cmd,
 // ── keys, JWKS endpoint, tokens ──
 const { privateKey, publicKey } = await generateKeyPair("ES256");
 const jwk = { ...(await exportJWK(publicKey)), kid: "key_bench", alg: "ES256", use: "sig" };
+let jwksFetches = 0;
 const jwks = createServer((req, res) => {
+  jwksFetches++;
   res.writeHead(req.url === "/v1/jwks" ? 200 : 404, {
     "content-type": "application/json",
     "cache-control": "public, max-age=300",
@@ -51,7 +55,6 @@ const distinct = [];
 for (let i = 1; i <= DISTINCT; i++) distinct.push(await mint(i));
 
 const tmp = mkdtempSync(join(tmpdir(), "authio-bench-"));
-const tokenFiles = { repeated: join(tmp, "repeated.json"), distinct: join(tmp, "distinct.json") };
 
 // ── cases ──
 const FRAMEWORKS = [
@@ -59,8 +62,10 @@ const FRAMEWORKS = [
   { name: "Fastify 5", key: "fastify", other: "@fastify/jwt" },
   { name: "Hono (node-server)", key: "hono", other: "hono/jwk" },
 ];
+// BENCH_ONLY=hono (or express, fastify): one framework only, to look into it.
+const only = process.env.BENCH_ONLY?.split(",");
 const cases = [];
-for (const f of FRAMEWORKS) {
+for (const f of FRAMEWORKS.filter((x) => !only || only.includes(x.key))) {
   cases.push({ f, guard: "none", tokens: "repeated" });
   for (const guard of ["authio", f.other])
     for (const tokens of ["repeated", "distinct"]) cases.push({ f, guard, tokens });
@@ -68,7 +73,7 @@ for (const f of FRAMEWORKS) {
 
 function startServer(variant) {
   const [cmd, args] = pin(0, process.execPath, [join(here, "adapters/server.mjs"), variant, issuer]);
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"], cwd: here });
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit", "ipc"], cwd: here });
   return new Promise((resolve, reject) => {
     let buf = "";
     child.stdout.on("data", (d) => {
@@ -92,6 +97,14 @@ async function startWithRetries(variant) {
   }
 }
 
+/** The server process's CPU time so far, µs (user + system). */
+function cpuOf(child) {
+  return new Promise((resolve) => {
+    child.once("message", (usage) => resolve(usage.user + usage.system));
+    child.send("cpu");
+  });
+}
+
 function load(url, tokens, seconds) {
   const config = join(tmp, "load.json");
   writeFileSync(
@@ -105,31 +118,54 @@ function load(url, tokens, seconds) {
 }
 
 const tokenJson = { repeated: JSON.stringify(repeated), distinct: JSON.stringify(distinct) };
-writeFileSync(tokenFiles.repeated, tokenJson.repeated);
 const samples = new Map(cases.map((c) => [c, []]));
+const ratios = new Map(cases.map((c) => [c, []]));
+const cpuRatios = new Map(cases.map((c) => [c, []]));
 const anomalies = [];
+const fetches = new Map();
 try {
-  for (let rep = 0; rep < REPS; rep++) {
-    for (const c of cases) {
-      const variant = `${c.f.key}:${c.guard}`;
-      const { child, url } = await startWithRetries(variant);
-      try {
+  for (const f of FRAMEWORKS.filter((x) => cases.some((c) => c.f === x))) {
+    const mine = cases.filter((c) => c.f === f);
+    const servers = new Map();
+    const fetchesBefore = jwksFetches;
+    try {
+      for (const guard of ["none", "authio", f.other]) {
+        const variant = `${f.key}:${guard}`;
+        const server = await startWithRetries(variant);
+        servers.set(guard, server);
         // Sanity: guarded variants must refuse a request without a token and accept the token.
-        const ok = await fetch(url, { headers: { authorization: `Bearer ${repeated[0]}` } });
+        const ok = await fetch(server.url, { headers: { authorization: `Bearer ${repeated[0]}` } });
         if (ok.status !== 200) throw new Error(`${variant}: a valid token got ${ok.status}`);
-        if (c.guard !== "none") {
-          const anon = await fetch(url);
+        if (guard !== "none") {
+          const anon = await fetch(server.url);
           if (anon.status !== 401) throw new Error(`${variant}: no token got ${anon.status}`);
         }
-        load(url, tokenJson[c.tokens], WARMUP_SECONDS);
-        const r = load(url, tokenJson[c.tokens], SECONDS);
-        if (r.non2xx || r.errors || r.timeouts)
-          anomalies.push(`${variant} ${c.tokens}: ${JSON.stringify(r)}`);
-        samples.get(c).push(r);
-        console.log(
-          `  rep ${rep + 1}/${REPS} ${variant.padEnd(24)} ${c.tokens.padEnd(9)} ${fmt(r.rps, 0)} req/s`,
-        );
-      } finally {
+      }
+      for (const c of mine) load(servers.get(c.guard).url, tokenJson[c.tokens], WARMUP_SECONDS);
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = mine.map((_, i) => mine[(i + round) % mine.length]);
+        const got = new Map();
+        for (const c of order) {
+          const server = servers.get(c.guard);
+          const cpuBefore = await cpuOf(server.child);
+          const r = load(server.url, tokenJson[c.tokens], SECONDS);
+          r.cpuPerRequest = ((await cpuOf(server.child)) - cpuBefore) / Math.max(1, r.total);
+          if (r.non2xx || r.errors || r.timeouts)
+            anomalies.push(`${f.key}:${c.guard} ${c.tokens}: ${JSON.stringify(r)}`);
+          samples.get(c).push(r);
+          got.set(c, r);
+          console.log(
+            `  round ${round + 1}/${ROUNDS} ${`${f.key}:${c.guard}`.padEnd(24)} ${c.tokens.padEnd(9)} ${fmt(r.rps, 0)} req/s, ${fmt(r.cpuPerRequest, 1)} µs CPU/req`,
+          );
+        }
+        for (const c of mine) {
+          ratios.get(c).push(got.get(c).rps / got.get(mine[0]).rps);
+          cpuRatios.get(c).push(got.get(mine[0]).cpuPerRequest / got.get(c).cpuPerRequest);
+        }
+      }
+      fetches.set(f, jwksFetches - fetchesBefore);
+    } finally {
+      for (const { child } of servers.values()) {
         child.kill("SIGTERM");
         await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
       }
@@ -143,9 +179,8 @@ try {
 // ── report ──
 const rows = [];
 const verdicts = [];
-for (const f of FRAMEWORKS) {
+for (const f of FRAMEWORKS.filter((x) => cases.some((c) => c.f === x))) {
   const mine = cases.filter((c) => c.f === f);
-  const base = median(samples.get(mine[0]).map((s) => s.rps));
   for (const c of mine) {
     const s = samples.get(c);
     const rps = median(s.map((x) => x.rps));
@@ -160,12 +195,16 @@ for (const f of FRAMEWORKS) {
           : `${DISTINCT.toLocaleString("en")} distinct`,
       fmt(rps, 0),
       `${fmt(median(s.map((x) => x.p50)), 0)} / ${fmt(median(s.map((x) => x.p99)), 0)}`,
-      `${fmt(rps / base, 2)}×`,
+      `${fmt(median(ratios.get(c)), 2)}×`,
+      fmt(median(s.map((x) => x.cpuPerRequest)), 1),
+      `${fmt(median(cpuRatios.get(c)), 2)}×`,
     ]);
     if (c.guard === "authio" && c.tokens === "repeated") {
-      const ratio = rps / base;
+      const ratio = median(ratios.get(c));
+      const cpuRatio = median(cpuRatios.get(c));
+      const verdict = (x) => (x >= 0.85 ? "meets ≥ 0.85×" : "below the 0.85× target");
       verdicts.push(
-        `${f.name}: guarded/unguarded = ${fmt(ratio, 2)}× ${ratio >= 0.85 ? "(meets ≥ 0.85×)" : "(below the 0.85× target)"}`,
+        `${f.name}, one repeated token: guarded/unguarded ${fmt(ratio, 2)}× by req/s (${verdict(ratio)}), ${fmt(cpuRatio, 2)}× by server CPU per request (${verdict(cpuRatio)})`,
       );
     }
   }
@@ -178,11 +217,28 @@ the library a user would otherwise pick: express-jwt 8 + jwks-rsa 4 (JWKS cached
 get-jwks 11, hono/jwk (keys fetched once at startup — with \`jwks_uri\` it fetches them on every request).
 ES256 tokens; every request carries \`Authorization: Bearer …\`: one token repeated, or
 ${DISTINCT.toLocaleString("en")} distinct tokens cycled through. autocannon, ${CONNECTIONS} connections, ${SECONDS} s per
-run after a ${WARMUP_SECONDS} s warm-up, median of ${REPS} interleaved run${REPS > 1 ? "s" : ""}; server and load generator in
-separate processes${pinned ? ", pinned to cores 0 and 1 (`taskset`)" : " (no `taskset`: not pinned)"}.${quick ? "\n\n**Quick mode** (`BENCH_QUICK=1`): one short run, numbers not meaningful." : ""}
+slice after a ${WARMUP_SECONDS} s warm-up; ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} of alternating slices per framework (starting case
+rotated); req/s is the median slice, "vs unguarded" the median of per-round ratios to the unguarded
+slice of the same round. "Server CPU µs/req" is the server process's CPU time (user + system) over
+a slice divided by the requests it answered — much less disturbed by other processes than req/s — and
+"capacity vs unguarded (CPU)" is unguarded CPU/req ÷ this CPU/req (per round, median): the throughput
+ratio a dedicated core would see. Servers and load generator in separate processes${pinned ? ", pinned to cores 0 and 1\n(`taskset`)" : " (no `taskset`: not pinned)"}. Load average when the run started: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores.${quick ? "\n\n**Quick mode** (`BENCH_QUICK=1`): one short run, numbers not meaningful." : ""}
 
-${table(["framework", "guard", "tokens", "req/s (median)", "latency p50 / p99 ms", "vs unguarded"], rows)}
+${table(
+  [
+    "framework",
+    "guard",
+    "tokens",
+    "req/s (median)",
+    "latency p50 / p99 ms",
+    "req/s vs unguarded",
+    "server CPU µs/req",
+    "capacity vs unguarded (CPU)",
+  ],
+  rows,
+)}
 
 ${verdicts.map((v) => `- ${v}`).join("\n")}
+- JWKS fetches during each framework's runs (all its guarded servers together): ${FRAMEWORKS.map((f) => `${f.name} ${fetches.get(f) ?? "n/a"}`).join(", ")}.
 ${anomalies.length ? `\nAnomalies (non-2xx answers or errors during a run):\n\n${anomalies.map((a) => `- ${a}`).join("\n")}\n` : ""}`;
 writeSection("adapters", md);
