@@ -146,6 +146,18 @@ export function defineAppSuite(version: NextVersion): void {
       expect(res.text).toContain(">anonymous<");
       expect(res.text).not.toContain("user_forged");
     });
+
+    it("fails the render, rather than showing the user signed out, when the keys cannot be had", async () => {
+      const res = await send(unavailableApp.url, "/whoami", {
+        headers: { cookie: `authio_session=${env.tokens.userAtUnavailable}` },
+      });
+      expect(res.status).toBe(500);
+      expect(res.text).not.toContain(">anonymous<");
+      // Without credentials there is nothing to verify: the page renders.
+      const anonymous = await send(unavailableApp.url, "/whoami");
+      expect(anonymous.status).toBe(200);
+      expect(anonymous.text).toContain(">anonymous<");
+    });
   });
 
   describe("with a valid token", () => {
