@@ -124,6 +124,13 @@ for (const { name: backendName, backend } of backends()) {
       }).toThrow();
       expect(() => (session.permissions as string[]).push("admin")).toThrow();
       expect(session.userId).toBe("user_test");
+      // Dates too: a cached session is shared by every request presenting the same token.
+      const expires = session.expiresAt.getTime();
+      expect(() => session.expiresAt.setTime(0)).toThrow();
+      expect(() => session.issuedAt.setFullYear(2000)).toThrow();
+      expect(session.expiresAt.getTime()).toBe(expires);
+      expect(session.expiresAt).toBeInstanceOf(Date);
+      expect(JSON.parse(JSON.stringify(session)).expiresAt).toBe(new Date(expires).toISOString());
     });
 
     test("accepts typ jwt in any casing, and no typ", async () => {

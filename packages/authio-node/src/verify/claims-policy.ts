@@ -1,4 +1,5 @@
 import type { Session, SessionClaims } from "../session.js";
+import { ImmutableDate } from "./immutable-date.js";
 import type { VerifyFailureReason } from "./result.js";
 import type { JsonObject } from "./strict-json.js";
 
@@ -67,8 +68,8 @@ export function checkClaims(claims: JsonObject, rules: ClaimRules, now: number):
     // The parsed array itself, frozen with the claims below: no copy.
     permissions: permissions ?? NO_PERMISSIONS,
     actor,
-    issuedAt: new Date(iat * 1000),
-    expiresAt: new Date(exp * 1000),
+    issuedAt: new ImmutableDate(iat * 1000),
+    expiresAt: new ImmutableDate(exp * 1000),
     claims: deepFreeze(claims) as SessionClaims,
   };
   return { ok: true, session: Object.freeze(session) };
