@@ -1,19 +1,27 @@
 /**
- * Authio for Hono, on every runtime Hono runs on: `authenticate()` verifies the request once and sets
- * the read-only variable `session` (`c.var.session: Session | null`); guards answer 400/401/403/503
- * exactly as the core decides and narrow `c.var.session` to `Session` for the handlers after them.
+ * Authio for Hono, on every runtime Hono runs on: `authenticate()` verifies the request once
+ * (refreshing an expiring cookie session transparently) and sets the read-only variable `session`
+ * (`c.var.session: Session | null`); guards answer 400/401/403/503 exactly as the core decides and
+ * narrow `c.var.session` to `Session` for the handlers after them; `authRoutes()` answers the browser
+ * lifecycle routes (sign-in, callback, sign-out, switch organization). The decisions live in
+ * `@authio/node` (`RequestAuth`); this file only translates.
  */
 import {
   Authio,
   type AuthioOptions,
   type AuthResult,
   authorize,
+  denialResponse,
+  fromFetchRequest,
+  type RequestAuth,
+  type RequestAuthOptions,
   type Session,
   type SessionRequirement,
+  toFetchResponse,
 } from "@authio/node";
 import type { Context, MiddlewareHandler } from "hono";
 
-export type { Session, SessionRequirement } from "@authio/node";
+export type { RequestAuthOptions, Session, SessionRequirement } from "@authio/node";
 
 /** The variables `authenticate()` sets. */
 export interface AuthioVariables {
@@ -29,18 +37,26 @@ export interface AuthioGuardedEnv {
   Variables: { session: Session };
 }
 
-export interface AuthenticateOptions {
+/**
+ * Options of `authenticate()` and `authRoutes()`: the client, and the browser lifecycle options
+ * (`paths`, `afterSignOut`, `allowedOrigins`, `refreshLeeway`). Give both the same values.
+ */
+export interface AuthenticateOptions extends RequestAuthOptions {
   /**
    * The app's Authio client (it holds the JWKS cache). Default: one client built on the first
    * request from `AUTHIO_SECRET_KEY` / `AUTHIO_API_URL` — read from the bindings (`c.env`, as on
    * Cloudflare Workers) when present, else from the process environment — then shared by every
-   * `authenticate()` with the same configuration.
+   * `authenticate()` and `authRoutes()` with the same configuration.
    */
   authio?: Authio | undefined;
 }
 
+export type AuthRoutesOptions = AuthenticateOptions;
+
 /** The decision of each request, keyed by its context, where no other code can reach it. */
 const results = new WeakMap<Context, AuthResult>();
+/** The `RequestAuth` that authenticated each request, for `switchOrganization()` and `signOut()`. */
+const requestAuths = new WeakMap<Context, RequestAuth>();
 
 const readOnly = () => {
   throw new TypeError('@authio/hono: the "session" variable is read-only; it is set by authenticate().');
@@ -68,6 +84,32 @@ function defaultClient(options: AuthioOptions): Authio {
   return client;
 }
 
+/**
+ * One `RequestAuth` per middleware, built on the first request from the app's client (or the one the
+ * bindings configure). Every `RequestAuth` of a client shares its refreshes.
+ */
+function lazyRequestAuth(options: AuthenticateOptions): (c: Context) => RequestAuth {
+  const { authio, ...lifecycle } = options;
+  let auth: RequestAuth | undefined;
+  return (c) => {
+    auth ??= (authio ?? defaultClient(bindingOptions(c.env))).createRequestAuth(lifecycle);
+    return auth;
+  };
+}
+
+/**
+ * Puts the `Set-Cookie` lines of a refresh (or of cleared cookies) on the final response, before the
+ * ones the route set itself — a route's own session cookie (`switchOrganization()`) must come last
+ * to win. `c.header()` after the response is final copies it first, so immutable responses work too.
+ */
+function addCookies(c: Context, setCookies: readonly string[]): void {
+  const own = c.res.headers.getSetCookie();
+  if (setCookies.every((cookie) => own.includes(cookie))) return;
+  c.header("set-cookie", undefined);
+  for (const cookie of setCookies) c.header("set-cookie", cookie, { append: true });
+  for (const cookie of own) c.header("set-cookie", cookie, { append: true });
+}
+
 function markSessionDependent(headers: Headers): void {
   if (!headers.has("cache-control")) headers.set("cache-control", "private");
   const names = (headers.get("vary") ?? "")
@@ -83,18 +125,22 @@ function markSessionDependent(headers: Headers): void {
 /**
  * The authenticating middleware: reads `Authorization: Bearer …` or the `authio_session` cookie (the
  * header wins; a bad header never falls back to the cookie), verifies it once and sets
- * `c.var.session`. It never blocks. Responses get `Cache-Control: private` (unless set) and
- * `Vary: Authorization, Cookie`.
+ * `c.var.session`. A cookie session whose access token has expired (or is about to) is refreshed
+ * once — concurrent requests of a browser share one refresh — and the new cookies are set on the
+ * response, whatever answers it (a guard's denial too). Cookie credentials on a cross-site unsafe
+ * request are refused (a guard answers 403). It never blocks. Responses get
+ * `Cache-Control: private` (unless set) and `Vary: Authorization, Cookie`.
  */
 export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandler<AuthioEnv> {
-  let client = options.authio;
+  const requestAuth = lazyRequestAuth(options);
   return async function authioAuthenticate(c, next) {
     if (results.has(c)) return next();
-    client ??= defaultClient(bindingOptions(c.env));
+    const auth = requestAuth(c);
     // Fetch `Headers` (and @hono/node-server's) join several Authorization headers with ", ",
     // which the core refuses as ambiguous.
-    const result = await client.authenticateRequest(c.req.raw.headers);
+    const { result, setCookies } = await auth.authenticate(fromFetchRequest(c.req.raw));
     results.set(c, result);
+    requestAuths.set(c, auth);
     c.set("session", result.session);
     Object.defineProperty(c, "set", {
       value: (
@@ -105,12 +151,58 @@ export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandl
       writable: false,
     });
     await next();
+    if (setCookies.length > 0) addCookies(c, setCookies);
     try {
       markSessionDependent(c.res.headers);
     } catch {
       // An immutable Response (a proxied fetch): leave it as it is.
     }
   };
+}
+
+/**
+ * The browser lifecycle routes, as one middleware — mount it before `authenticate()`:
+ * `app.use(authRoutes())`. `GET /auth/sign-in?return_to=/path` (redirects to the hosted sign-in
+ * page), `GET /auth/callback` (sets `authio_session` and `authio_refresh`), `POST /auth/sign-out`
+ * (revokes the session, clears both cookies) and `POST /auth/switch-organization?organization_id=org_…`
+ * (sets the new `authio_session`). Paths (from the site root) are configurable (`paths`); every other
+ * request goes to `next()`.
+ */
+export function authRoutes(options: AuthRoutesOptions = {}): MiddlewareHandler {
+  const requestAuth = lazyRequestAuth(options);
+  return async function authioRoutes(c, next) {
+    const answer = await requestAuth(c).handle(fromFetchRequest(c.req.raw));
+    if (answer === null) return next();
+    return toFetchResponse(answer);
+  };
+}
+
+function requestAuthOf(c: Context, helper: string): RequestAuth {
+  const auth = requestAuths.get(c);
+  if (!auth) throw new Error(`@authio/hono: use authenticate() before ${helper}().`);
+  return auth;
+}
+
+/**
+ * For a custom route: switches the signed-in session to `organizationId` (`sessions.switchOrg`) and
+ * answers with the new `authio_session` cookie in the same response — JSON `{ session }` to
+ * `Accept: application/json`, else a 303 redirect to `?return_to` (local paths only, default `/`).
+ * Refusals: 401 (not signed in), 403 (not a member, or a cross-site request), 400, 503.
+ * `return switchOrganization(c, id)` from a handler behind `authenticate()`.
+ */
+export async function switchOrganization(c: Context, organizationId: string): Promise<Response> {
+  const auth = requestAuthOf(c, "switchOrganization");
+  return toFetchResponse(await auth.switchOrganization(fromFetchRequest(c.req.raw), organizationId));
+}
+
+/**
+ * For a custom route: revokes the session, clears both cookies and redirects (303) to
+ * `afterSignOut`. Cross-site requests get 403. `return signOut(c)` from a handler behind
+ * `authenticate()`.
+ */
+export async function signOut(c: Context): Promise<Response> {
+  const auth = requestAuthOf(c, "signOut");
+  return toFetchResponse(await auth.signOut(fromFetchRequest(c.req.raw)));
 }
 
 /**
@@ -127,8 +219,8 @@ export function requireSession(requirement: SessionRequirement = {}): Middleware
       accessControlRequestMethod: c.req.header("access-control-request-method"),
     });
     if (outcome.action !== "deny") return next();
-    const { status, headers, body } = outcome.response;
-    return new Response(JSON.stringify(body), { status, headers });
+    // authenticate() adds the Set-Cookie lines of a refresh to this answer too.
+    return denialResponse(outcome.response);
   };
 }
 

@@ -1,0 +1,189 @@
+// The shared session lifecycle suite (issue #8: sign-in, refresh, reuse, switch organization,
+// sign-out, CSRF) through Hono on Node (@hono/node-server), against the real local Authio server.
+import type { AddressInfo } from "node:net";
+import { Authio } from "@authio/node";
+import {
+  LIFECYCLE_ROUTES,
+  type LifecycleEnvironment,
+  lifecycleCases,
+  signIn,
+  startLifecycleEnvironment,
+  TestBrowser,
+} from "@authio/test-kit";
+import { type ServerType, serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  type AuthioEnv,
+  authenticate,
+  authRoutes,
+  requireSession,
+  signOut,
+  switchOrganization,
+} from "../src/index.ts";
+
+function createLifecycleApp(authio: Authio): Hono<AuthioEnv> {
+  const app = new Hono<AuthioEnv>();
+  app.use(authRoutes({ authio }));
+  app.use(authenticate({ authio }));
+  app.on(["GET", "POST"], LIFECYCLE_ROUTES.private, requireSession(), (c) => {
+    const { userId, orgId, role } = c.var.session;
+    return c.json({ userId, orgId, role });
+  });
+  // Custom routes with the helpers.
+  app.post("/account/organizations/:id", (c) => switchOrganization(c, c.req.param("id")));
+  app.post("/account/sign-out", (c) => signOut(c));
+  // A route answering with a Response of its own (not through c.*) still gets the refreshed cookies.
+  app.get("/raw", (c) => new Response(JSON.stringify({ userId: c.var.session?.userId ?? null })));
+  return app;
+}
+
+function listen(app: Hono<AuthioEnv>): Promise<ServerType> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(server));
+  });
+}
+const urlOf = (server: ServerType) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const close = (server: ServerType) => new Promise((r) => server.close(r));
+
+/** Signs in while the server's clock is behind: the access token is born expired. */
+async function signInExpired(browser: TestBrowser, baseUrl: string, env: LifecycleEnvironment) {
+  env.local.setClockOffset(-600);
+  try {
+    await signIn(browser, { baseUrl, env });
+  } finally {
+    env.local.setClockOffset(0);
+  }
+}
+
+describe("lifecycle: Hono on Node (@hono/node-server)", () => {
+  let env: LifecycleEnvironment;
+  let server: ServerType | undefined;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    env = await startLifecycleEnvironment();
+    server = await listen(createLifecycleApp(new Authio(env.authioOptions)));
+    baseUrl = urlOf(server);
+  });
+  afterAll(async () => {
+    if (server) await close(server);
+    await env?.close();
+  });
+
+  for (const c of lifecycleCases) test(c.name, () => c.run({ baseUrl, env }));
+
+  test("an Authio outage during refresh is a 503 that keeps the cookies, not a sign-out", async () => {
+    const browser = new TestBrowser();
+    await signInExpired(browser, baseUrl, env);
+    const refresh = browser.cookies(baseUrl).get("authio_refresh");
+    env.local.faults.add({ kind: "status", status: 503, path: "/v1/sessions/refresh", count: 20 });
+    try {
+      const res = await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).not.toBeNull();
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(browser.cookies(baseUrl).get("authio_refresh")).toBe(refresh);
+    } finally {
+      env.local.faults.clear();
+    }
+    expect((await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`)).status).toBe(200);
+  });
+
+  test("a refresh reaches the browser on a guard's denial and on a route's own Response", async () => {
+    const browser = new TestBrowser();
+    await signInExpired(browser, baseUrl, env);
+    const oldRefresh = browser.cookies(baseUrl).get("authio_refresh");
+    // A cross-site POST is refused before any refresh: no cookies.
+    const evil = await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`, {
+      method: "POST",
+      headers: { origin: "https://evil.example" },
+    });
+    expect(evil.status).toBe(403);
+    expect(evil.headers.getSetCookie()).toEqual([]);
+
+    const raw = await browser.fetch(`${baseUrl}/raw`);
+    expect(await raw.json()).toEqual({ userId: env.userId });
+    expect(raw.headers.getSetCookie().map((c) => c.split("=")[0])).toEqual([
+      "authio_session",
+      "authio_refresh",
+    ]);
+    expect(browser.cookies(baseUrl).get("authio_refresh")).not.toBe(oldRefresh);
+    expect((await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`)).status).toBe(200);
+
+    // A refresh token Authio refuses: the guard's 401 clears both cookies.
+    const refused = await fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`, {
+      headers: { cookie: "authio_refresh=not-a-refresh-token" },
+    });
+    expect(refused.status).toBe(401);
+    const cleared = refused.headers.getSetCookie();
+    expect(cleared.map((c) => c.split("=")[0])).toEqual(["authio_session", "authio_refresh"]);
+    expect(cleared.every((c) => /Max-Age=0/i.test(c))).toBe(true);
+  });
+
+  test("authRoutes() before authenticate(): no refresh before the callback", async () => {
+    const res = await fetch(`${baseUrl}/auth/callback?code=c&state=s`, {
+      headers: { cookie: "authio_refresh=not-a-refresh-token" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.getSetCookie().map((c) => c.split("=")[0])).toEqual(["authio_state"]);
+  });
+
+  test("in a sub-app mounted with app.route(), paths are from the site root", async () => {
+    const sub = new Hono();
+    const paths = { signIn: "/account/auth/sign-in", callback: "/account/auth/callback" };
+    sub.use(authRoutes({ authio: new Authio(env.authioOptions), paths }));
+    sub.get("/other", (c) => c.text("other"));
+    const app = new Hono<AuthioEnv>();
+    app.route("/account", sub);
+    const mounted = await listen(app);
+    try {
+      const url = urlOf(mounted);
+      const res = await fetch(`${url}/account/auth/sign-in`, { redirect: "manual" });
+      expect(res.status).toBe(302);
+      const authorize = new URL(res.headers.get("location")!);
+      expect(authorize.searchParams.get("redirect_uri")).toBe(`${url}/account/auth/callback`);
+      expect(await (await fetch(`${url}/account/other`)).text()).toBe("other");
+    } finally {
+      await close(mounted);
+    }
+  });
+
+  test("switchOrganization() and signOut() in custom routes set the cookies in the same response", async () => {
+    const browser = new TestBrowser();
+    await signIn(browser, { baseUrl, env });
+    const sameOrigin = { origin: baseUrl };
+
+    const crossSite = await browser.fetch(`${baseUrl}/account/organizations/${env.memberOrgId}`, {
+      method: "POST",
+      headers: { origin: "https://evil.example" },
+    });
+    expect(crossSite.status).toBe(403);
+
+    const switched = await browser.fetch(`${baseUrl}/account/organizations/${env.memberOrgId}`, {
+      method: "POST",
+      headers: { ...sameOrigin, accept: "application/json" },
+    });
+    expect(switched.status).toBe(200);
+    expect(switched.headers.getSetCookie().some((c) => c.startsWith("authio_session="))).toBe(true);
+    expect(await switched.json()).toMatchObject({ session: { orgId: env.memberOrgId, role: "member" } });
+    const me = await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`);
+    expect(await me.json()).toMatchObject({ orgId: env.memberOrgId, role: "member" });
+
+    const out = await browser.fetch(`${baseUrl}/account/sign-out`, { method: "POST", headers: sameOrigin });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("location")).toBe("/");
+    expect(browser.cookies(baseUrl).has("authio_session")).toBe(false);
+    expect(browser.cookies(baseUrl).has("authio_refresh")).toBe(false);
+    expect((await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`)).status).toBe(401);
+  });
+
+  test("the helpers without authenticate() are a 500, not an open door", async () => {
+    const app = new Hono();
+    app.onError((err, c) => c.text(err.message, 500));
+    app.post("/s", (c) => signOut(c));
+    const res = await app.request("/s", { method: "POST" });
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain("authenticate()");
+  });
+});
