@@ -8,6 +8,7 @@ const guard = authioProxy({
     "/",
     "/sign-in",
     "/whoami",
+    "/action",
     "/api/public/*",
     "/api/open/*",
     "/api/optional",

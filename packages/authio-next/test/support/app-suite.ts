@@ -160,6 +160,55 @@ export function defineAppSuite(version: NextVersion): void {
     });
   });
 
+  describe("server action: getSession()", () => {
+    /** Calls the fixture's one server action the way Next's client does (its id from the build). */
+    async function callAction(headers: Record<string, string>): Promise<RawResponse> {
+      const dir = version === "next16" ? "../fixture/" : "../fixture-next15/";
+      const manifest = JSON.parse(
+        readFileSync(new URL(`${dir}.next/server/server-reference-manifest.json`, import.meta.url), "utf8"),
+      ) as { node: Record<string, unknown> };
+      const ids = Object.keys(manifest.node);
+      expect(ids).toHaveLength(1);
+      return send(app.url, "/action", {
+        method: "POST",
+        headers: {
+          "next-action": ids[0] as string,
+          "content-type": "text/plain;charset=UTF-8",
+          accept: "text/x-component",
+          origin: app.url,
+          ...headers,
+        },
+        body: "[]",
+      });
+    }
+
+    it("sees the verified session", async () => {
+      const res = await callAction({ cookie: `authio_session=${await token({ sub: "user_action" })}` });
+      expect(res.status, res.text).toBe(200);
+      expect(res.text).toContain('"action-user:user_action"');
+    });
+
+    it("is anonymous without credentials, and with forged headers or a bad token", async () => {
+      for (const headers of [
+        {},
+        { "x-authio-user-id": "user_forged", "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" },
+        { cookie: "authio_session=forged" },
+      ]) {
+        const res = await callAction(headers);
+        expect(res.status, res.text).toBe(200);
+        expect(res.text).toContain('"action-anonymous"');
+      }
+    });
+
+    it("is refused by Next from another origin, even with a valid cookie", async () => {
+      const res = await callAction({
+        cookie: `authio_session=${await token({ sub: "user_action" })}`,
+        origin: "https://evil.example",
+      });
+      expect(res.text).not.toContain("action-user:");
+    });
+  });
+
   describe("with a valid token", () => {
     it("withSession passes the typed session (Bearer)", async () => {
       const res = await get("/api/me", bearer(await token({ sub: "user_alice", sid: "session_a" })));
