@@ -104,9 +104,10 @@ function lazyRequestAuth(options: AuthenticateOptions): (c: Context) => RequestA
  */
 function addCookies(c: Context, setCookies: readonly string[]): void {
   const own = c.res.headers.getSetCookie();
-  if (setCookies.every((cookie) => own.includes(cookie))) return;
+  const missing = setCookies.filter((cookie) => !own.includes(cookie));
+  if (missing.length === 0) return;
   c.header("set-cookie", undefined);
-  for (const cookie of setCookies) c.header("set-cookie", cookie, { append: true });
+  for (const cookie of missing) c.header("set-cookie", cookie, { append: true });
   for (const cookie of own) c.header("set-cookie", cookie, { append: true });
 }
 

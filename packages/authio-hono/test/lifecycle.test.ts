@@ -178,6 +178,33 @@ describe("lifecycle: Hono on Node (@hono/node-server)", () => {
     expect((await browser.fetch(`${baseUrl}${LIFECYCLE_ROUTES.private}`)).status).toBe(401);
   });
 
+  test("a refresh and a switch in one request: the switched session cookie comes last and wins", async () => {
+    // refreshLeeway longer than the token's life: every cookie request refreshes first.
+    const authio = new Authio(env.authioOptions);
+    const app = new Hono<AuthioEnv>();
+    app.use(authRoutes({ authio }));
+    app.use(authenticate({ authio, refreshLeeway: 24 * 3600 }));
+    app.post("/switch/:id", (c) => switchOrganization(c, c.req.param("id")));
+    const eager = await listen(app);
+    try {
+      const url = urlOf(eager);
+      const browser = new TestBrowser();
+      await signIn(browser, { baseUrl: url, env });
+      const res = await browser.fetch(`${url}/switch/${env.memberOrgId}`, {
+        method: "POST",
+        headers: { origin: url, accept: "application/json" },
+      });
+      expect(res.status).toBe(200);
+      const names = res.headers.getSetCookie().map((c) => c.split("=")[0]);
+      expect(names).toEqual(["authio_session", "authio_session", "authio_refresh"]);
+      const token = browser.cookies(url).get("authio_session")!;
+      const claims = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+      expect(claims.org_id).toBe(env.memberOrgId);
+    } finally {
+      await close(eager);
+    }
+  });
+
   test("the helpers without authenticate() are a 500, not an open door", async () => {
     const app = new Hono();
     app.onError((err, c) => c.text(err.message, 500));

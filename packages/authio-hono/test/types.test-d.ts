@@ -5,10 +5,13 @@ import {
   type AuthioEnv,
   type AuthioVariables,
   authenticate,
+  authRoutes,
   requireOrganization,
   requirePermission,
   requireRole,
   requireSession,
+  signOut,
+  switchOrganization,
 } from "../src/index.ts";
 
 test("c.var.session is Session | null behind authenticate()", () => {
@@ -55,4 +58,31 @@ test("AuthioVariables merges into an app's own Variables", () => {
     expectTypeOf(c.env.DB).toEqualTypeOf<string>();
     return c.text("");
   });
+});
+
+test("lifecycle: options on authenticate() and authRoutes(); helpers return a Response to return", () => {
+  const app = new Hono<AuthioEnv>();
+  const options = {
+    paths: { signIn: "/login", callback: "/login/callback" },
+    afterSignOut: "/bye",
+    allowedOrigins: ["https://admin.example.com"],
+    refreshLeeway: 60,
+  };
+  app.use(authRoutes(options), authenticate(options));
+  // @ts-expect-error unknown lifecycle path
+  authRoutes({ paths: { signUp: "/x" } });
+  // @ts-expect-error seconds, a number
+  authenticate({ refreshLeeway: "60" });
+  // @ts-expect-error the client option is an Authio
+  authRoutes({ authio: {} });
+  app.post("/orgs/:id", (c) => {
+    expectTypeOf(switchOrganization(c, c.req.param("id"))).toEqualTypeOf<Promise<Response>>();
+    return switchOrganization(c, c.req.param("id"));
+  });
+  app.post("/logout", requireSession(), (c) => {
+    expectTypeOf(signOut(c)).toEqualTypeOf<Promise<Response>>();
+    return signOut(c);
+  });
+  // @ts-expect-error an organization id
+  app.post("/x", (c) => switchOrganization(c));
 });
