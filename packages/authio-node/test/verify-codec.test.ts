@@ -65,6 +65,8 @@ describe("strict JSON", () => {
     ["spaces around colons", '{ "a" : 1 , "b" : { "a" : 2 } }'],
     ["the same name in different objects", '{"a":{"a":1},"b":[{"a":1},{"a":2}]}'],
     ["a constructor member", '{"constructor":1,"toString":2}'],
+    ["strings that start with a colon", '{"permissions":[":",":admin"],"a":":"}'],
+    ["a string that is only a colon and spaces", '{"a":" : ","b":[" :"]}'],
   ] as const) {
     test(`accepts ${label}`, () => {
       expect(parseStrictJsonObject(text)).toEqual(JSON.parse(text));
@@ -75,6 +77,7 @@ describe("strict JSON", () => {
     ["a duplicate at the top", '{"a":1,"a":2}'],
     ["a duplicate with spaces", '{"a":1, "a" :2}'],
     ["a duplicate with a tab before the colon", '{"a":1,"a"\t:2}'],
+    ["a duplicate next to strings that start with a colon", '{"a":":","a":[":x"]}'],
     ["a duplicate with a newline before the colon", '{"a":1,"a"\n:2}'],
     ["a duplicate hidden by an escape", '{"sub":"x","s\\u0075b":"y"}'],
     ["a duplicate inside a nested object", '{"a":{"b":1,"b":1}}'],

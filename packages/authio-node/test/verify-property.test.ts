@@ -1,8 +1,10 @@
-// Property: no mutation of a valid token is ever accepted, and verification never throws for one.
-// fast-check drives the mutations; the JWKS server is real. Runtime-portable.
+// Properties: no mutation of a valid token is ever accepted and verification never throws for one;
+// a signed token is accepted exactly when its claims follow the contract. fast-check drives the
+// inputs; the JWKS server is real. Runtime-portable.
 import {
   createTestKey,
   type JwksServer,
+  signCompact,
   signToken,
   startJwksServer,
   type TestKey,
@@ -133,5 +135,104 @@ describe("property: mutated tokens", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("property: the claim rules", () => {
+  // Values of every JSON type, so each claim is tried with the right type and with wrong ones.
+  const anyJson = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom("sub", "x"), fc.string({ maxLength: 6 }), { maxKeys: 2 }),
+  );
+  const now = () => Math.floor(Date.now() / 1000);
+  const near = fc.integer({ min: -600, max: 600 }).map((d) => now() + d);
+  /** Mostly the right type (so tokens are often acceptable), sometimes any JSON, sometimes absent. */
+  const field = (valid: fc.Arbitrary<unknown>, absentWeight: number) =>
+    fc.oneof(
+      { arbitrary: valid, weight: 12 },
+      { arbitrary: anyJson, weight: 1 },
+      { arbitrary: fc.constant(undefined), weight: absentWeight },
+    );
+  const claimSet = fc.record({
+    sub: field(fc.constantFrom("user_p", "user_q"), 1),
+    sid: field(fc.constant("session_p"), 1),
+    iat: field(
+      near.map((t) => t - 300),
+      1,
+    ),
+    exp: field(
+      near.map((t) => t + 300),
+      1,
+    ),
+    nbf: field(near, 8),
+    org_id: field(fc.constant("org_p"), 8),
+    role: field(fc.constantFrom("admin", "member"), 8),
+    permissions: field(fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }), 8),
+    act: field(fc.record({ sub: fc.constant("user_staff") }), 8),
+    iss: field(fc.constant("ISSUER"), 1),
+  });
+
+  /** The contract (API.md §2) restated independently of the implementation; tolerance 5 s. */
+  function acceptable(c: Record<string, unknown>, t: number): boolean {
+    const time = (v: unknown) => typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= 8.64e12;
+    const id = (v: unknown) => typeof v === "string" && v !== "";
+    if (!time(c.exp) || !time(c.iat) || (c.nbf !== undefined && !time(c.nbf))) return false;
+    if (c.iss !== server.url) return false;
+    if (t >= (c.exp as number) + 5 || (c.iat as number) > t + 5) return false;
+    if (c.nbf !== undefined && t < (c.nbf as number) - 5) return false;
+    if (!id(c.sub) || !id(c.sid)) return false;
+    if (c.org_id !== undefined && !id(c.org_id)) return false;
+    if (c.role !== undefined && typeof c.role !== "string") return false;
+    if (c.permissions !== undefined) {
+      if (!Array.isArray(c.permissions) || !c.permissions.every((p) => typeof p === "string")) return false;
+    }
+    if (c.act !== undefined) {
+      const act = c.act as { sub?: unknown } | null;
+      if (act === null || typeof act !== "object" || Array.isArray(act) || !id(act.sub)) return false;
+    }
+    return true;
+  }
+
+  test("a signed token is accepted exactly when its claims follow the contract, and mapped exactly", async () => {
+    const key = keys[0]!;
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(claimSet, async (drawn) => {
+        const claims: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(drawn)) {
+          if (value !== undefined) claims[name] = value === "ISSUER" ? server.url : value;
+        }
+        const token = await signCompact(key, { alg: key.alg, kid: key.kid, typ: "JWT" }, claims);
+        // Decided a whole second away from any boundary: no test depends on the clock's tick.
+        const t = Date.now() / 1000;
+        const result = await verifier.verifyDetailed(token);
+        const nearBoundary = [claims.exp, claims.iat, claims.nbf].some(
+          (v) => typeof v === "number" && Math.abs(v - t) > 4 && Math.abs(v - t) < 6,
+        );
+        fc.pre(!nearBoundary);
+        expect(result.ok).toBe(acceptable(claims, t));
+        if (result.ok) {
+          accepted++;
+          const s = result.session;
+          expect(s.userId).toBe(claims.sub);
+          expect(s.sessionId).toBe(claims.sid);
+          expect(s.orgId).toBe(claims.org_id ?? null);
+          expect(s.role).toBe(claims.org_id !== undefined && claims.role !== undefined ? claims.role : null);
+          expect(s.permissions).toEqual(claims.permissions ?? []);
+          expect(s.actor).toEqual(
+            claims.act === undefined ? null : { userId: (claims.act as { sub: string }).sub },
+          );
+          expect(s.expiresAt.getTime()).toBe((claims.exp as number) * 1000);
+        }
+      }),
+      { numRuns: 250 },
+    );
+    // The generator must reach both outcomes, or the property proves little.
+    expect(accepted).toBeGreaterThan(0);
   });
 });

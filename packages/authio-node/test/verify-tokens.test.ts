@@ -552,6 +552,8 @@ for (const { name: backendName, backend } of backends()) {
       ["a null exp", { exp: null }, "invalid_claims"],
       ["an infinite exp (1e400)", "INFINITE_EXP", "invalid_claims"],
       ["a missing iat", { iat: undefined }, "invalid_claims"],
+      ["an exp past the last representable Date", { exp: 8.64e12 + 1 }, "invalid_claims"],
+      ["an iat before the first representable Date", { iat: -8.64e12 - 1 }, "invalid_claims"],
       ["a string nbf", { nbf: "0" }, "invalid_claims"],
       ["an expired token", { iat: now() - 600, exp: now() - 300 }, "expired"],
       ["iat far in the future", { iat: now() + 3600, exp: now() + 3900 }, "issued_in_future"],

@@ -17,7 +17,10 @@ export type ClaimsVerdict =
 const fail = (reason: VerifyFailureReason): ClaimsVerdict => ({ ok: false, reason });
 const NO_PERMISSIONS: readonly string[] = Object.freeze([]);
 
-const isTime = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+/** The largest time a `Date` holds (±8.64e15 ms): a claim beyond it could not become `expiresAt`. */
+const MAX_TIME_SECONDS = 8.64e12;
+const isTime = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= MAX_TIME_SECONDS;
 const isId = (value: unknown): value is string => typeof value === "string" && value !== "";
 
 /**
