@@ -2,6 +2,7 @@
 // Runtime-portable (Node and Bun decode with Buffer, Deno with atob; the portable decoder is checked
 // against both everywhere).
 import { b64url } from "@authio/test-kit/jwks";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import {
   decodeBase64url,
@@ -97,6 +98,65 @@ describe("strict JSON", () => {
       expect(parseStrictJsonObject(text)).toBeNull();
     });
   }
+});
+
+describe("strict JSON, properties", () => {
+  const depthOf = (value: unknown): number =>
+    value === null || typeof value !== "object"
+      ? 0
+      : 1 + Math.max(0, ...Object.values(value as Record<string, unknown>).map(depthOf));
+  const hasProtoKey = (value: unknown): boolean =>
+    value !== null &&
+    typeof value === "object" &&
+    (Object.hasOwn(value, "__proto__") || Object.values(value as Record<string, unknown>).some(hasProtoKey));
+  // Keys and strings with quotes, colons, backslashes, spaces and non-ASCII, to stress the scanner.
+  const tricky = fc.string({
+    unit: fc.constantFrom("a", "b", '"', ":", "\\", " ", ",", "{", "}", "é", "_"),
+    maxLength: 6,
+  });
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      tricky,
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie("value"), { maxLength: 3 }),
+      tie("object"),
+    ),
+    object: fc.dictionary(tricky, tie("value"), { maxKeys: 4 }),
+  })).object;
+
+  test("any JSON object text without duplicates is accepted as JSON.parse reads it", () => {
+    fc.assert(
+      fc.property(json, fc.constantFrom(undefined, 1, "\t"), (value, space) => {
+        const text = JSON.stringify(value, null, space);
+        const expected = JSON.parse(text);
+        const parsed = parseStrictJsonObject(text);
+        if (hasProtoKey(expected) || depthOf(expected) > 16) expect(parsed).toBeNull();
+        else expect(parsed).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("the same text with one member repeated is refused", () => {
+    fc.assert(
+      fc.property(
+        json.filter((o) => Object.keys(o).length > 0),
+        fc.nat(),
+        (value, pick) => {
+          const keys = Object.keys(value);
+          const name = keys[pick % keys.length]!;
+          const text = JSON.stringify(value);
+          // Append a second member with the same name (any escaping JSON.stringify chose).
+          const duplicated = `${text.slice(0, -1)},${JSON.stringify(name)}:0}`;
+          expect(parseStrictJsonObject(duplicated)).toBeNull();
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe("EC points", () => {
