@@ -29,6 +29,7 @@ export function fromNodeRequest(req: NodeLikeRequest, protocol: string = "http")
   return {
     method: req.method ?? "GET",
     url: `${protocol.replace(/:$/, "")}://${host}${req.url ?? "/"}`,
+    path: req.url ?? "/",
     headers: { get: first },
     authorization,
   };
@@ -40,10 +41,21 @@ export function fromNodeRequest(req: NodeLikeRequest, protocol: string = "http")
  * 127.0.0.1` says `localhost`), which would move cookies to another host.
  */
 export function fromFetchRequest(request: Request): AuthRequest {
-  const url = new URL(request.url);
-  const host = request.headers.get("host");
-  if (host) url.host = host;
-  return { method: request.method, url, headers: request.headers };
+  let url: URL | undefined;
+  return {
+    method: request.method,
+    // Parsed only when a decision needs it (CSRF on unsafe methods, cookie flags, lifecycle routes).
+    get url() {
+      if (url === undefined) {
+        url = new URL(request.url);
+        const host = request.headers.get("host");
+        if (host) url.host = host;
+      }
+      return url;
+    },
+    headers: request.headers,
+    path: request.url.slice(request.url.indexOf("/", request.url.indexOf("//") + 2)),
+  };
 }
 
 /** A Fetch `Response` for an answer of `RequestAuth.handle()` (or any `AuthResponse`). */

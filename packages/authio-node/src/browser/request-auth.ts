@@ -3,7 +3,7 @@ import { readCookie } from "../request/cookies.js";
 import { REFRESH_COOKIE, SESSION_COOKIE } from "../request/credentials.js";
 import { type AuthResult, authenticateRequest } from "../request/decision.js";
 import type { TokenVerifier } from "../verify/result.js";
-import { isSameOriginRequest } from "./csrf.js";
+import { isSafeMethod, isSameOriginRequest } from "./csrf.js";
 import { problemPage } from "./pages.js";
 import type { RefreshCoordinator, RefreshGrant } from "./refresh.js";
 import { safeReturnPath } from "./return-path.js";
@@ -20,6 +20,8 @@ export interface AuthRequest {
   readonly headers: { get(name: string): string | null };
   /** Every Authorization header, when the framework keeps them apart (Node's `headersDistinct`). */
   readonly authorization?: readonly string[] | undefined;
+  /** The path and query as sent (`/a/b?x=1`), when the framework has it without building a URL. */
+  readonly path?: string | undefined;
 }
 
 /** An answer for the adapter to send verbatim. `headers` may repeat a name (several `set-cookie`). */
@@ -82,6 +84,7 @@ export class RequestAuth {
   readonly #apiUrl: string;
   readonly #refresher: RefreshCoordinator;
   readonly #paths: Required<NonNullable<RequestAuthOptions["paths"]>>;
+  readonly #routes: ReadonlyMap<string, keyof typeof DEFAULT_PATHS>;
   readonly #afterSignOut: string;
   readonly #allowedOrigins: ReadonlySet<string>;
   readonly #leewayMs: number;
@@ -102,6 +105,9 @@ export class RequestAuth {
     this.#apiUrl = apiUrl;
     this.#refresher = refresher;
     this.#paths = { ...DEFAULT_PATHS, ...options.paths };
+    this.#routes = new Map(
+      Object.entries(this.#paths).map(([route, path]) => [path, route as keyof typeof DEFAULT_PATHS]),
+    );
     this.#afterSignOut = safeReturnPath(options.afterSignOut);
     this.#allowedOrigins = new Set(options.allowedOrigins ?? []);
     this.#leewayMs = (options.refreshLeeway ?? 30) * 1000;
@@ -118,7 +124,8 @@ export class RequestAuth {
    * Never throws.
    */
   async authenticate(request: AuthRequest): Promise<Authentication> {
-    const url = new URL(request.url);
+    // The hot path (a Bearer request, or a cookie GET with a valid token) parses no URL and reads
+    // each header once: the URL matters only for CSRF on unsafe methods and for cookie flags.
     const cookieHeader = request.headers.get("cookie");
     const authorization = request.authorization ?? request.headers.get("authorization");
     const hasHeader = Array.isArray(authorization) ? authorization.length > 0 : authorization !== null;
@@ -126,7 +133,8 @@ export class RequestAuth {
 
     if (
       !hasHeader &&
-      !isSameOriginRequest(request.method, url.origin, request.headers, this.#allowedOrigins)
+      !isSafeMethod(request.method) &&
+      !isSameOriginRequest(request.method, new URL(request.url).origin, request.headers, this.#allowedOrigins)
     ) {
       const hasCookies = readCookie(cookieHeader, SESSION_COOKIE) !== null || refreshToken !== null;
       return {
@@ -138,9 +146,9 @@ export class RequestAuth {
     }
 
     const result = await authenticateRequest(this.#verifier, { authorization, cookie: cookieHeader });
-    if (refreshToken === null || !this.#needsRefresh(result)) return { result, setCookies: [] };
+    if (refreshToken === null || !this.#needsRefresh(result)) return { result, setCookies: NO_COOKIES };
 
-    const secure = cookiesAreSecure(url);
+    const secure = cookiesAreSecure(new URL(request.url));
     const outcome = await this.#refresher.refresh(refreshToken);
     switch (outcome.kind) {
       case "refreshed": {
@@ -179,10 +187,12 @@ export class RequestAuth {
 
   /** Answers the lifecycle routes (sign-in, callback, sign-out, switch organization); `null` for any other request. */
   async handle(request: AuthRequest): Promise<AuthResponse | null> {
+    // Runs in front of every request of the app: match the path without parsing a URL.
+    const pathname = pathnameOf(request);
+    const route = this.#routes.get(pathname);
+    if (route === undefined) return null;
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
-    const route = Object.entries(this.#paths).find(([, path]) => path === url.pathname)?.[0];
-    if (route === undefined) return null;
     const expects = route === "signIn" || route === "callback" ? "GET" : "POST";
     if (method !== expects && !(expects === "GET" && method === "HEAD")) {
       return {
@@ -394,10 +404,23 @@ export class RequestAuth {
 }
 
 const ANONYMOUS: AuthResult = Object.freeze({ status: "anonymous", session: null });
+const NO_COOKIES: readonly string[] = Object.freeze([]);
 const JSON_HEADERS: readonly (readonly [string, string])[] = [
   ["content-type", "application/json; charset=utf-8"],
   ["cache-control", "no-store"],
 ];
+
+/** The path of a request, from the cheapest source the adapter gave. */
+function pathnameOf(request: AuthRequest): string {
+  let path = request.path;
+  if (path === undefined) {
+    if (typeof request.url !== "string") return request.url.pathname;
+    const start = request.url.indexOf("/", request.url.indexOf("//") + 2);
+    path = start === -1 ? "/" : request.url.slice(start);
+  }
+  const end = path.search(/[?#]/);
+  return end === -1 ? path : path.slice(0, end);
+}
 
 const unavailable = (error: AuthioError): AuthResult => ({ status: "unavailable", session: null, error });
 const jsonError = (code: string, message: string) => JSON.stringify({ error: { code, message } });
