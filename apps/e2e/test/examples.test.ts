@@ -18,8 +18,6 @@ if (!hasChromium && !inCI) {
 }
 
 const examples = availableExamples();
-/** Examples whose adapter refreshes an expired access token by itself. */
-const REFRESHING = new Set(["next", "express", "fastify"]);
 const screenshots = mkdtempSync(join(tmpdir(), "authio-e2e-screenshots-"));
 const logDir = mkdtempSync(join(tmpdir(), "authio-e2e-logs-"));
 
@@ -164,41 +162,37 @@ describe.runIf(hasChromium || inCI)("example apps in a browser", () => {
         }
       });
 
-      // The Hono adapter does not refresh yet (the lifecycle is being wired into them).
-      it.runIf(REFRESHING.has(example.name))(
-        "keeps the browser signed in when its access token is gone (transparent refresh)",
-        async () => {
-          const context = await browser!.newContext({ viewport: { width: 1280, height: 860 } });
-          const page = await context.newPage();
-          try {
-            const base = app().url;
-            // Alan belongs to one organization: the sign-in page needs no second step.
-            await page.goto(`${base}/`);
-            await page.locator('[data-testid="signin-user"][data-email="alan@acme.example"]').click();
-            await page.waitForURL(`${base}/`);
-            await expect(page.getByTestId("current-role").textContent()).resolves.toBe("member");
-            const first = (await context.cookies(base)).find((c) => c.name === "authio_session")?.value;
-            expect(first).toBeTruthy();
+      it("keeps the browser signed in when its access token is gone (transparent refresh)", async () => {
+        const context = await browser!.newContext({ viewport: { width: 1280, height: 860 } });
+        const page = await context.newPage();
+        try {
+          const base = app().url;
+          // Alan belongs to one organization: the sign-in page needs no second step.
+          await page.goto(`${base}/`);
+          await page.locator('[data-testid="signin-user"][data-email="alan@acme.example"]').click();
+          await page.waitForURL(`${base}/`);
+          await expect(page.getByTestId("current-role").textContent()).resolves.toBe("member");
+          const first = (await context.cookies(base)).find((c) => c.name === "authio_session")?.value;
+          expect(first).toBeTruthy();
 
-            // The access cookie expires before the refresh cookie: the next request refreshes the session.
-            await context.clearCookies({ name: "authio_session" });
-            await page.goto(`${base}/`);
-            expect(page.url()).toBe(`${base}/`);
-            await expect(page.getByTestId("current-user").getAttribute("data-user-id")).resolves.toBe(
-              "user_alan",
-            );
-            const second = (await context.cookies(base)).find((c) => c.name === "authio_session")?.value;
-            expect(second).toBeTruthy();
-            expect(second).not.toBe(first);
-            await shot(page, "refreshed");
-          } catch (error) {
-            await shot(page, "failure").catch(() => {});
-            throw error;
-          } finally {
-            await context.close();
-          }
-        },
-      );
+          // The access cookie expires before the refresh cookie: the next request refreshes the session.
+          await context.clearCookies({ name: "authio_session" });
+          await page.goto(`${base}/`);
+          expect(page.url()).toBe(`${base}/`);
+          await expect(page.getByTestId("current-user").getAttribute("data-user-id")).resolves.toBe(
+            "user_alan",
+          );
+          const second = (await context.cookies(base)).find((c) => c.name === "authio_session")?.value;
+          expect(second).toBeTruthy();
+          expect(second).not.toBe(first);
+          await shot(page, "refreshed");
+        } catch (error) {
+          await shot(page, "failure").catch(() => {});
+          throw error;
+        } finally {
+          await context.close();
+        }
+      });
 
       it("creates an organization and adds a member (Management API)", async () => {
         const context = await browser!.newContext({ viewport: { width: 1280, height: 860 } });

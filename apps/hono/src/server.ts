@@ -9,8 +9,8 @@ import {
   type Notice,
   type Viewer,
 } from "@authio/example-ui";
-import { type AuthioEnv, authenticate, requireSession } from "@authio/hono";
-import { Authio, AuthioError, fromFetchRequest, type Session, toFetchResponse } from "@authio/node";
+import { type AuthioEnv, authenticate, authRoutes, requireSession } from "@authio/hono";
+import { Authio, AuthioError, type Session } from "@authio/node";
 import { serve } from "@hono/node-server";
 import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -18,22 +18,19 @@ import { createMiddleware } from "hono/factory";
 const authio = new Authio(); // reads AUTHIO_SECRET_KEY and AUTHIO_API_URL
 const app = new Hono<AuthioEnv>();
 
-// The session lifecycle: GET /auth/sign-in, GET /auth/callback, POST /auth/sign-out and
-// POST /auth/switch-organization, answered by the core's RequestAuth.
-const lifecycle = authio.createRequestAuth();
-app.on(["GET", "POST"], "/auth/*", async (c) => {
-  const answer = await lifecycle.handle(fromFetchRequest(c.req.raw));
-  return answer ? toFetchResponse(answer) : c.notFound();
-});
+// The session lifecycle: GET /auth/sign-in (to the hosted Authio page), GET /auth/callback,
+// POST /auth/sign-out and POST /auth/switch-organization.
+app.use(authRoutes({ authio }));
 
-// Sets c.var.session (Session | null) from the session cookie or a Bearer header.
+// Sets c.var.session (Session | null) from the session cookie or a Bearer header; refreshes an
+// expiring cookie session by itself, and refuses cookies on cross-site POSTs.
 app.use(authenticate({ authio }));
 
 type SignedInEnv = { Variables: { session: Session } };
 
 /**
  * Pages: a signed-out browser goes to the hosted sign-in page and comes back here. (Form posts use
- * requireSession() instead: 401 without a session.)
+ * requireSession() instead: 401 without a session, 403 for a cross-site post.)
  */
 const signedIn = createMiddleware<SignedInEnv>(async (c, next) => {
   if (!c.var.session) return c.redirect(`/auth/sign-in?return_to=${encodeURIComponent(c.req.path)}`);
