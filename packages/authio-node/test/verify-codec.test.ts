@@ -100,6 +100,17 @@ describe("strict JSON", () => {
   }
 });
 
+describe("strict JSON and the engine's own JSON.parse", () => {
+  test('an escaped name is never read as another one (V8 in Deno 2.9 confuses \\\\ and \\")', () => {
+    // Prime the engine with a backslash-named member, then parse a quote-named one in the same place.
+    expect(parseStrictJsonObject('{"y":1,"\\\\":2}')).toEqual({ y: 1, "\\": 2 });
+    const result = parseStrictJsonObject('{"y":1,"\\"":2}');
+    // Where JSON.parse gets it right the object is exact; where it does not, the text is refused.
+    if (result !== null) expect(Object.keys(result)).toEqual(["y", '"']);
+    expect(JSON.stringify(result ?? {})).not.toContain("\\\\");
+  });
+});
+
 describe("strict JSON, properties", () => {
   const depthOf = (value: unknown): number =>
     value === null || typeof value !== "object"
@@ -133,7 +144,9 @@ describe("strict JSON, properties", () => {
         const text = JSON.stringify(value, null, space);
         const expected = JSON.parse(text);
         const parsed = parseStrictJsonObject(text);
-        if (hasProtoKey(expected) || depthOf(expected) > 16) expect(parsed).toBeNull();
+        // Deno 2.9's V8 sometimes misreads an escaped name (see above): then refusing is the answer.
+        const engineRight = JSON.stringify(expected) === JSON.stringify(value);
+        if (!engineRight || hasProtoKey(expected) || depthOf(expected) > 16) expect(parsed).toBeNull();
         else expect(parsed).toEqual(expected);
       }),
       { numRuns: 500 },
