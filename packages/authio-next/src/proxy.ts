@@ -70,7 +70,8 @@ export function makeProxy({ requestAuth }: Bound) {
 
     return async (request) => {
       // `nextUrl` (a NextRequest's) has the basePath and locale taken off, as routes are written.
-      const { pathname, search } = (request as { nextUrl?: URL }).nextUrl ?? new URL(request.url);
+      const nextUrl = (request as { nextUrl?: URL & { basePath?: string } }).nextUrl;
+      const { pathname, search } = nextUrl ?? new URL(request.url);
       const path = normalisePath(pathname);
       if (path !== null && (isPublic(path) || signIn?.matches(path))) {
         // Public: never blocked. Only a browser with a refresh cookie can gain anything from
@@ -94,8 +95,10 @@ export function makeProxy({ requestAuth }: Bound) {
         // not `request.url`, which says `localhost` under `next start -H 127.0.0.1` — a redirect there
         // would move the browser to another cookie host. (Next 16 then makes a same-host Location
         // relative; Next 15's Edge middleware sends it as is.)
-        const target = new URL(signIn.path, fromFetchRequest(request).url);
-        target.searchParams.set("return_to", path + search);
+        // `signInUrl` and the return path are app paths: under a `basePath` both get it back.
+        const basePath = nextUrl?.basePath ?? "";
+        const target = new URL(basePath + signIn.path, fromFetchRequest(request).url);
+        target.searchParams.set("return_to", basePath + path + search);
         const headers = new Headers({
           location: target.href,
           "cache-control": "no-store",

@@ -113,6 +113,17 @@ describe("authioProxy (called directly)", () => {
     );
   });
 
+  it("matches without the basePath and redirects with it", async () => {
+    const { NextRequest } = await import("next/server.js");
+    const at = (path: string) =>
+      proxy(new NextRequest(`http://app.test/shop${path}`, { nextConfig: { basePath: "/shop" } }));
+    expect(await at("/blog/post")).toBeUndefined();
+    const res = await at("/settings?x=1");
+    expect(res?.headers.get("location")).toBe(
+      "http://app.test/shop/sign-in?from=proxy&return_to=%2Fshop%2Fsettings%3Fx%3D1",
+    );
+  });
+
   it("answers API routes and non-GET requests with the JSON denial", async () => {
     for (const [path, method] of [
       ["/api/x", "GET"],
