@@ -105,6 +105,7 @@ function cpuOf(child) {
   });
 }
 
+/** One load slice, in its own process; async, so that this process keeps serving the JWKS meanwhile. */
 function load(url, tokens, seconds) {
   const config = join(tmp, "load.json");
   writeFileSync(
@@ -112,9 +113,21 @@ function load(url, tokens, seconds) {
     JSON.stringify({ url, seconds, connections: CONNECTIONS, tokens: JSON.parse(tokens) }),
   );
   const [cmd, args] = pin(1, process.execPath, [join(here, "adapters/load.mjs"), config]);
-  const r = spawnSync(cmd, args, { encoding: "utf8", cwd: here, maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`load generator failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").at(-1));
+  const child = spawn(cmd, args, { cwd: here, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    err += d;
+  });
+  return new Promise((resolve, reject) => {
+    child.on("close", (code) => {
+      if (code !== 0) reject(new Error(`load generator failed: ${err}`));
+      else resolve(JSON.parse(out.trim().split("\n").at(-1)));
+    });
+  });
 }
 
 const tokenJson = { repeated: JSON.stringify(repeated), distinct: JSON.stringify(distinct) };
@@ -141,14 +154,14 @@ try {
           if (anon.status !== 401) throw new Error(`${variant}: no token got ${anon.status}`);
         }
       }
-      for (const c of mine) load(servers.get(c.guard).url, tokenJson[c.tokens], WARMUP_SECONDS);
+      for (const c of mine) await load(servers.get(c.guard).url, tokenJson[c.tokens], WARMUP_SECONDS);
       for (let round = 0; round < ROUNDS; round++) {
         const order = mine.map((_, i) => mine[(i + round) % mine.length]);
         const got = new Map();
         for (const c of order) {
           const server = servers.get(c.guard);
           const cpuBefore = await cpuOf(server.child);
-          const r = load(server.url, tokenJson[c.tokens], SECONDS);
+          const r = await load(server.url, tokenJson[c.tokens], SECONDS);
           r.cpuPerRequest = ((await cpuOf(server.child)) - cpuBefore) / Math.max(1, r.total);
           if (r.non2xx || r.errors || r.timeouts)
             anomalies.push(`${f.key}:${c.guard} ${c.tokens}: ${JSON.stringify(r)}`);
