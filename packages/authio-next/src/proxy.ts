@@ -18,7 +18,7 @@ export interface AuthioProxyOptions {
    */
   readonly public?: readonly string[];
   /**
-   * Where a page request without a session is sent (a relative `Location`, `307`, with the
+   * Where a page request without a session is sent (`307` on the host the browser used, with the
    * requested path in `return_to`). It is public itself. Without it, pages get the JSON 401 too.
    */
   readonly signInUrl?: string;
@@ -46,9 +46,10 @@ function proceed(request: Request, setCookies: readonly string[]): Response | un
 
 export function makeProxy({ requestAuth }: Bound) {
   /**
-   * A `proxy.ts` (Next 16) or `middleware.ts` (Next 15) guard. It is a first line only: it never
-   * passes anything on to the app (no header, no cookie), and `withSession` / `getSession` verify the
-   * token again in the handler, so skipping or fooling the proxy (CVE-2025-29927) grants nothing.
+   * A `proxy.ts` (Next 16) or `middleware.ts` (Next 15) guard. It is a first line only: it hands the
+   * app no verdict to trust (no header, no flag; after a refresh only the new token, in the `Cookie`
+   * header), and `withSession` / `getSession` verify the token again in the handler, so skipping or
+   * fooling the proxy (CVE-2025-29927) grants nothing.
    *
    * ```ts
    * // proxy.ts
