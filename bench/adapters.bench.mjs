@@ -67,6 +67,7 @@ const only = process.env.BENCH_ONLY?.split(",");
 const cases = [];
 for (const f of FRAMEWORKS.filter((x) => !only || only.includes(x.key))) {
   cases.push({ f, guard: "none", tokens: "repeated" });
+  cases.push({ f, guard: "headers", tokens: "repeated" });
   for (const guard of ["authio", f.other])
     for (const tokens of ["repeated", "distinct"]) cases.push({ f, guard, tokens });
 }
@@ -142,14 +143,14 @@ try {
     const servers = new Map();
     const fetchesBefore = jwksFetches;
     try {
-      for (const guard of ["none", "authio", f.other]) {
+      for (const guard of ["none", "headers", "authio", f.other]) {
         const variant = `${f.key}:${guard}`;
         const server = await startWithRetries(variant);
         servers.set(guard, server);
         // Sanity: guarded variants must refuse a request without a token and accept the token.
         const ok = await fetch(server.url, { headers: { authorization: `Bearer ${repeated[0]}` } });
         if (ok.status !== 200) throw new Error(`${variant}: a valid token got ${ok.status}`);
-        if (guard !== "none") {
+        if (guard !== "none" && guard !== "headers") {
           const anon = await fetch(server.url);
           if (anon.status !== 401) throw new Error(`${variant}: no token got ${anon.status}`);
         }
@@ -197,11 +198,18 @@ for (const f of FRAMEWORKS.filter((x) => cases.some((c) => c.f === x))) {
   for (const c of mine) {
     const s = samples.get(c);
     const rps = median(s.map((x) => x.rps));
-    const label = c.guard === "none" ? "unguarded" : c.guard === "authio" ? `@authio/${f.key}` : c.guard;
+    const label =
+      c.guard === "none"
+        ? "unguarded"
+        : c.guard === "headers"
+          ? "unguarded + Cache-Control/Vary only"
+          : c.guard === "authio"
+            ? `@authio/${f.key}`
+            : c.guard;
     rows.push([
       f.name,
       label,
-      c.guard === "none"
+      c.guard === "none" || c.guard === "headers"
         ? "—"
         : c.tokens === "repeated"
           ? "1 repeated"
@@ -226,7 +234,10 @@ const md = `## Adapters: guarded vs unguarded requests/s
 
 The same \`GET /hello\` route (a small JSON answer) served unguarded, behind the Authio adapter
 (\`authenticate()\` + \`requireSession()\`; Fastify: the plugin + \`config: { authio: true }\`), and behind
-the library a user would otherwise pick: express-jwt 8 + jwks-rsa 4 (JWKS cached), @fastify/jwt 10 +
+the library a user would otherwise pick. "unguarded + Cache-Control/Vary only" is the unguarded route
+plus just the two headers every session-dependent answer must carry (\`Cache-Control: private\`,
+\`Vary: Authorization, Cookie\`), set the framework's usual way: the part of the guard's cost that is
+those headers alone. The libraries: express-jwt 8 + jwks-rsa 4 (JWKS cached), @fastify/jwt 10 +
 get-jwks 11, hono/jwk (keys fetched once at startup — with \`jwks_uri\` it fetches them on every request).
 ES256 tokens; every request carries \`Authorization: Bearer …\`: one token repeated, or
 ${DISTINCT.toLocaleString("en")} distinct tokens cycled through. autocannon, ${CONNECTIONS} connections, ${SECONDS} s per

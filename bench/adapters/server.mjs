@@ -44,6 +44,20 @@ const builders = {
     });
     listenNode(app);
   },
+  // Unguarded, but with the two headers every session-dependent answer must carry: what they cost alone.
+  "express:headers"() {
+    const app = express();
+    app.use((_req, res, next) => {
+      res.setHeader("cache-control", "private");
+      res.vary("Authorization");
+      res.vary("Cookie");
+      next();
+    });
+    app.get("/hello", (_req, res) => {
+      res.json({ hello: "world" });
+    });
+    listenNode(app);
+  },
   "express:authio"() {
     const app = express();
     app.use(expressAuthenticate({ authio }));
@@ -76,6 +90,15 @@ const builders = {
     app.get("/hello", async () => ({ hello: "world" }));
     ready(Number(new URL(await app.listen({ port: 0, host: "127.0.0.1" })).port));
   },
+  async "fastify:headers"() {
+    const app = Fastify();
+    app.addHook("onRequest", (_request, reply, done) => {
+      reply.header("cache-control", "private").header("vary", "Authorization, Cookie");
+      done();
+    });
+    app.get("/hello", async () => ({ hello: "world" }));
+    ready(Number(new URL(await app.listen({ port: 0, host: "127.0.0.1" })).port));
+  },
   async "fastify:authio"() {
     const app = Fastify();
     await app.register(fastifyAuthio, { authio });
@@ -105,6 +128,16 @@ const builders = {
     app.get("/hello", (c) => c.json({ hello: "world" }));
     const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => ready(info.port));
     void server;
+  },
+  "hono:headers"() {
+    const app = new Hono();
+    app.use(async (c, next) => {
+      await next();
+      c.res.headers.set("cache-control", "private");
+      c.res.headers.append("vary", "Authorization, Cookie");
+    });
+    app.get("/hello", (c) => c.json({ hello: "world" }));
+    serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => ready(info.port));
   },
   "hono:authio"() {
     const app = new Hono();

@@ -143,14 +143,12 @@ export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandl
     results.set(c, result);
     requestAuths.set(c, auth);
     c.set("session", result.session);
-    Object.defineProperty(c, "set", {
-      value: (
-        (set) => (key: string, value: unknown) =>
-          key === "session" ? readOnly() : set(key, value)
-      )(c.set as (key: string, value: unknown) => void),
-      configurable: false,
-      writable: false,
-    });
+    // `c.set("session", …)` now throws; the Map behind `c.var` is reachable only through the original
+    // `set`, which this wrapper keeps to itself. (A plain assignment: defining a non-writable property
+    // on every Context costs more for no gain — replacing `c.set` again cannot reach the session.)
+    const set = c.set as (key: string, value: unknown) => void;
+    c.set = ((key: string, value: unknown) =>
+      key === "session" ? readOnly() : set(key, value)) as typeof c.set;
     await next();
     if (setCookies.length > 0) addCookies(c, setCookies);
     try {
