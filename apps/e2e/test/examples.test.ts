@@ -194,6 +194,46 @@ describe.runIf(hasChromium || inCI)("example apps in a browser", () => {
         }
       });
 
+      it("refuses a cross-site form post (CSRF)", async () => {
+        const context = await browser!.newContext();
+        const page = await context.newPage();
+        try {
+          const base = app().url;
+          await page.goto(`${base}/`);
+          await page.locator('[data-testid="signin-user"][data-email="ada@acme.example"]').click();
+          await page.locator('[data-testid="signin-org"][data-slug="acme"]').click();
+          await page.waitForURL(`${base}/`);
+
+          // Another origin on the same host (the cookies are SameSite=Lax: they are sent) posts a form
+          // that would switch Ada's organization.
+          await page.goto(`${demo!.authio.url}/not-this-app`);
+          const target = `${base}/auth/switch-organization?organization_id=org_globex&return_to=/`;
+          const [answer] = await Promise.all([
+            page.waitForResponse((r) => r.url() === target),
+            page.evaluate((action) => {
+              const form = document.createElement("form");
+              form.method = "post";
+              form.action = action;
+              document.body.append(form);
+              form.submit();
+            }, target),
+          ]);
+          expect(answer.status()).toBe(403);
+          await page.waitForURL(target);
+
+          await page.goto(`${base}/`);
+          await expect(page.getByTestId("current-org").getAttribute("data-organization-id")).resolves.toBe(
+            "org_acme",
+          );
+          await expect(page.getByTestId("current-role").textContent()).resolves.toBe("admin");
+        } catch (error) {
+          await shot(page, "failure").catch(() => {});
+          throw error;
+        } finally {
+          await context.close();
+        }
+      });
+
       it("creates an organization and adds a member (Management API)", async () => {
         const context = await browser!.newContext({ viewport: { width: 1280, height: 860 } });
         const page = await context.newPage();
