@@ -207,6 +207,8 @@ describe("JWKS cache", () => {
     for (let i = 0; i < 10; i++)
       expect((await rejection(verifier.verify(token))).code).toBe("invalid_response");
     expect(server.requests).toBe(1);
+    // While backing off, the error says how long is left, for the 503's Retry-After.
+    expect((await rejection(verifier.verify(token))).retryAfter).toBe(1);
 
     clock.advance(1_000);
     await rejection(verifier.verify(token));
@@ -275,6 +277,22 @@ describe("JWKS cache", () => {
       expect(error.status).toBe(status);
     });
   }
+
+  test("while backing off, errors carry the seconds left as retryAfter", async () => {
+    const server = await serve();
+    server.setBehavior({ status: 500 });
+    const { verifier, clock } = verifierOn(server, {
+      jwksCache: { failureBackoff: 8_000, maxFailureBackoff: 8_000 },
+    });
+    const token = await signToken(a, server.url);
+    expect((await rejection(verifier.verify(token))).retryAfter).toBeNull();
+    expect((await rejection(verifier.verify(token))).retryAfter).toBe(8);
+    clock.advance(5_500);
+    const later = await rejection(verifier.verify(token));
+    expect(later.retryAfter).toBe(3);
+    expect(later.code).toBe("invalid_response");
+    expect(server.requests).toBe(1);
+  });
 
   test("a 503 with Retry-After carries it, so the 503 an adapter sends can repeat it", async () => {
     const server = await serve();

@@ -112,7 +112,9 @@ export class JwksCache implements KeySource {
   refresh(): Promise<KeySet> {
     if (this.#inflight !== null) return this.#inflight;
     const startedAt = this.#deps.now();
-    if (startedAt < this.#retryAt && this.#lastError !== null) return Promise.reject(this.#lastError);
+    if (startedAt < this.#retryAt && this.#lastError !== null) {
+      return Promise.reject(withRetryAfter(this.#lastError, Math.ceil((this.#retryAt - startedAt) / 1000)));
+    }
 
     const generation = ++this.#startedGeneration;
     this.#lastFetchAt = startedAt;
@@ -181,4 +183,20 @@ export class StaticKeySource implements KeySource {
   peekKey(kid: string, alg: SigningAlgorithm): VerificationKey | undefined {
     return this.#ready?.find(kid, alg);
   }
+}
+
+/**
+ * The last failure, told again while backing off, with `retryAfter` set to the seconds left: an
+ * adapter's 503 then says when trying again can help (`Retry-After`).
+ */
+function withRetryAfter(error: AuthioError, seconds: number): AuthioError {
+  return new AuthioError({
+    code: error.code,
+    message: error.message,
+    status: error.status,
+    requestId: error.requestId,
+    retryable: error.retryable,
+    retryAfter: Math.max(1, seconds),
+    cause: error,
+  });
 }
