@@ -148,6 +148,8 @@ if (check) {
       `${works ? "✓" : "✗"} the curl line${works ? "" : ` (exit ${r.status}): ${r.stdout}${r.stderr}`}`,
     );
     if (!works) ok = false;
+  } else if (curl) {
+    console.log("- curl is not installed: the Bearer token was checked with fetch only");
   }
   if (missing.length > 0 && !values.only) {
     console.log(`✗ missing examples: ${missing.map((e) => e.name).join(", ")}`);

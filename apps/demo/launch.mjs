@@ -159,7 +159,7 @@ async function waitUntilAnswers(url, child, timeoutMs) {
  * Starts one built example in its own process group, its output appended to `logFile`, and waits
  * until it answers HTTP. Resolves `{ name, url, port, pid, logFile, stop() }`.
  */
-export async function startExample(example, { port, authio, logDir, timeoutMs = 60_000 }) {
+export async function startExample(example, { port, authio, logDir, timeoutMs = 120_000 }) {
   installExitHook();
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${example.name}.log`);
