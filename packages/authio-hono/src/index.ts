@@ -113,7 +113,12 @@ function addCookies(c: Context, setCookies: readonly string[]): void {
 
 function markSessionDependent(headers: Headers): void {
   if (!headers.has("cache-control")) headers.set("cache-control", "private");
-  const names = (headers.get("vary") ?? "")
+  const vary = headers.get("vary");
+  if (vary === null) {
+    headers.set("vary", "Authorization, Cookie");
+    return;
+  }
+  const names = vary
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
@@ -215,7 +220,9 @@ export function requireSession(requirement: SessionRequirement = {}): Middleware
     if (result === undefined) throw new Error("@authio/hono: use authenticate() before requireSession().");
     const outcome = authorize(result, requirement, {
       method: c.req.method,
-      accessControlRequestMethod: c.req.header("access-control-request-method"),
+      // Only a preflight (OPTIONS) can pass: don't look the header up on every other request.
+      accessControlRequestMethod:
+        c.req.method === "OPTIONS" ? c.req.header("access-control-request-method") : undefined,
     });
     if (outcome.action !== "deny") return next();
     // authenticate() adds the Set-Cookie lines of a refresh to this answer too.
