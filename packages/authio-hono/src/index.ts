@@ -9,10 +9,13 @@
 import {
   Authio,
   type AuthioOptions,
+  type AuthRequest,
   type AuthResult,
   authorize,
   denialResponse,
   fromFetchRequest,
+  fromNodeRequest,
+  type NodeLikeRequest,
   type RequestAuth,
   type RequestAuthOptions,
   type Session,
@@ -144,7 +147,7 @@ export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandl
     const auth = requestAuth(c);
     // Fetch `Headers` (and @hono/node-server's) join several Authorization headers with ", ",
     // which the core refuses as ambiguous.
-    const { result, setCookies } = await auth.authenticate(fromFetchRequest(c.req.raw));
+    const { result, setCookies } = await auth.authenticate(authRequestOf(c));
     results.set(c, result);
     requestAuths.set(c, auth);
     c.set("session", result.session);
@@ -179,6 +182,19 @@ export function authRoutes(options: AuthRoutesOptions = {}): MiddlewareHandler {
     if (answer === null) return next();
     return toFetchResponse(answer);
   };
+}
+
+/**
+ * The request as the core reads it. On @hono/node-server the Node request is at hand (`c.env.incoming`):
+ * reading its headers directly skips building a Fetch `Headers` object per request, and keeps several
+ * Authorization headers apart (`headersDistinct`). Every other runtime goes through the Fetch `Request`.
+ */
+function authRequestOf(c: Context): AuthRequest {
+  const incoming = (c.env as { incoming?: NodeLikeRequest } | undefined)?.incoming;
+  if (incoming?.headersDistinct !== undefined) {
+    return fromNodeRequest(incoming, c.req.url.startsWith("https:") ? "https" : "http");
+  }
+  return fromFetchRequest(c.req.raw);
 }
 
 function requestAuthOf(c: Context, helper: string): RequestAuth {
