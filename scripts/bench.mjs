@@ -25,6 +25,20 @@ const BENCHMARKS = [
   { name: "local", script: "packages/authio-local/bench/local.bench.mjs" },
 ];
 
+// The benchmarks load the built packages: build what is stale (turbo's cache makes this quick).
+const built = spawnSync(
+  join(root, "node_modules/.bin/turbo"),
+  ["run", "build", "--output-logs=errors-only"],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
+if (built.status !== 0) {
+  console.log("build failed");
+  process.exit(1);
+}
+
 const results = join(root, "bench-results");
 mkdirSync(results, { recursive: true });
 let failed = 0;
