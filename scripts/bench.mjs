@@ -6,11 +6,13 @@
 //   npm run bench            full run, regenerates docs/benchmarks.md
 //   npm run bench -- --quick a second or so per case, only to prove every script still runs (CI);
 //                            leaves docs/benchmarks.md alone
+//   node scripts/bench.mjs --assemble   rewrite docs/benchmarks.md from the last run's sections
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { adaptersChart } from "./bench-chart.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
 const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
@@ -26,14 +28,12 @@ const BENCHMARKS = [
 ];
 
 // The benchmarks load the built packages: build what is stale (turbo's cache makes this quick).
-const built = spawnSync(
-  join(root, "node_modules/.bin/turbo"),
-  ["run", "build", "--output-logs=errors-only"],
-  {
-    cwd: root,
-    stdio: "inherit",
-  },
-);
+const built = process.argv.includes("--assemble")
+  ? { status: 0 }
+  : spawnSync(join(root, "node_modules/.bin/turbo"), ["run", "build", "--output-logs=errors-only"], {
+      cwd: root,
+      stdio: "inherit",
+    });
 if (built.status !== 0) {
   console.log("build failed");
   process.exit(1);
@@ -43,8 +43,14 @@ const results = join(root, "bench-results");
 mkdirSync(results, { recursive: true });
 let failed = 0;
 const ran = [];
+// `--assemble`: rebuild docs/benchmarks.md from the sections of the last run, without running again.
+const assemble = process.argv.includes("--assemble");
 for (const bench of BENCHMARKS) {
   if (only.length > 0 && !only.includes(bench.name)) continue;
+  if (assemble) {
+    if (existsSync(join(results, `${bench.name}.md`))) ran.push(bench.name);
+    continue;
+  }
   const script = join(root, bench.script);
   if (!existsSync(script)) {
     console.log(`\n━━ ${bench.name}: ${bench.script} does not exist yet, skipped`);
@@ -74,6 +80,14 @@ Node ${process.version}). Every number below is the one the scripts printed in t
 this one are noisy: read the ratios, measured side by side in one run, rather than absolute times.
 `;
   const sections = ran.map((name) => readFileSync(join(results, `${name}.md`), "utf8").trim());
+  const adapters = ran.includes("adapters") ? readFileSync(join(results, "adapters.md"), "utf8") : "";
+  const chart = adaptersChart(adapters);
+  if (chart) {
+    writeFileSync(join(root, "docs", "benchmarks-adapters.svg"), chart);
+    const at = ran.indexOf("adapters");
+    sections[at] =
+      `${sections[at]}\n\n![Guarded vs unguarded requests/s per adapter](benchmarks-adapters.svg)`;
+  }
   writeFileSync(join(root, "docs", "benchmarks.md"), `${header}\n${sections.join("\n\n")}\n`);
   console.log("\nwrote docs/benchmarks.md");
 }
