@@ -1,4 +1,9 @@
-import { importJWK, importSPKI, type JWK } from "jose";
+import type { JWK } from "jose";
+
+// jose is loaded on first use only: importing it costs ~50 ms of start-up, and on Node the native
+// backend never needs it.
+const loadJose = () => import("jose");
+
 import type { AlgorithmSpec } from "./algorithms.js";
 import { MIN_RSA_BITS } from "./algorithms.js";
 
@@ -133,9 +138,11 @@ export function webBackend(): CryptoBackend {
     async importJwk(jwk, alg) {
       // `alg` and `use`/`key_ops` were vetted by the key policy; jose maps the JWK to Web Crypto.
       const { alg: _alg, use: _use, key_ops: _ops, ...material } = jwk;
+      const { importJWK } = await loadJose();
       return prepare((await importJWK(material, alg.name)) as CryptoKey, alg);
     },
     async importPem(pem, alg) {
+      const { importSPKI } = await loadJose();
       return prepare(await importSPKI(pem, alg.name), alg);
     },
   };
