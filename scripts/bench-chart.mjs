@@ -45,6 +45,7 @@ export function adaptersChart(markdown) {
     })
     .join("\n");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="12" fill="#1c2033">
+<title>Guarded vs unguarded requests/s per adapter, beside the alternatives</title>
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="12" y="22" font-size="14" font-weight="600">Guarded requests/s relative to the same route unguarded (higher is better)</text>
 ${rows}
