@@ -104,8 +104,12 @@ function attach(req: Request, result: AuthResult): void {
 function markSessionDependent(res: Response): void {
   if (!res.headersSent) {
     if (!res.getHeader("cache-control")) res.setHeader("cache-control", "private");
-    res.vary("Authorization");
-    res.vary("Cookie");
+    // Nothing set yet is the common case: skip `res.vary()`'s parsing and merging.
+    if (res.getHeader("vary") === undefined) res.setHeader("vary", "Authorization, Cookie");
+    else {
+      res.vary("Authorization");
+      res.vary("Cookie");
+    }
   }
 }
 
