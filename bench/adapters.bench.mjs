@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Adapters benchmark: requests/s of the same `GET /hello` route, unguarded and guarded, for
-// @authio/express, @authio/fastify and @authio/hono, beside the library a user would otherwise pick
-// (express-jwt + jwks-rsa, @fastify/jwt + get-jwks, hono/jwk) — with one repeated token and with
-// distinct tokens. The servers and the load generator (autocannon) run in separate processes, pinned to
+// @authio/express, @authio/fastify, @authio/hono and an @authio/next route handler, beside what a user
+// would otherwise pick (express-jwt + jwks-rsa, @fastify/jwt + get-jwks, hono/jwk, jose in the Next
+// route handler) — with one repeated token and with distinct tokens. The servers and the load generator (autocannon) run in separate processes, pinned to
 // separate cores when `taskset` exists. On a shared, noisy machine absolute numbers drift, so every
 // framework's cases run in alternating short slices (rounds, the starting case rotated each round) and
 // each ratio is the median of per-round ratios against the unguarded slice of the same round.
@@ -16,6 +16,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { buildNextApp, startNextServer } from "./adapters/next.mjs";
 import { fmt, median, quick, table, writeSection } from "./lib/report.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -61,8 +62,9 @@ const FRAMEWORKS = [
   { name: "Express 5", key: "express", other: "express-jwt" },
   { name: "Fastify 5", key: "fastify", other: "@fastify/jwt" },
   { name: "Hono (node-server)", key: "hono", other: "hono/jwk" },
+  { name: "Next.js 16 (route handler)", key: "next", other: "jose" },
 ];
-// BENCH_ONLY=hono (or express, fastify): one framework only, to look into it.
+// BENCH_ONLY=hono (or express, fastify, next): one framework only, to look into it.
 const only = process.env.BENCH_ONLY?.split(",");
 const cases = [];
 for (const f of FRAMEWORKS.filter((x) => !only || only.includes(x.key))) {
@@ -73,6 +75,8 @@ for (const f of FRAMEWORKS.filter((x) => !only || only.includes(x.key))) {
 }
 
 function startServer(variant) {
+  const [framework, guard] = variant.split(":");
+  if (framework === "next") return startNextServer(guard, issuer, pin);
   const [cmd, args] = pin(0, process.execPath, [join(here, "adapters/server.mjs"), variant, issuer]);
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit", "ipc"], cwd: here });
   return new Promise((resolve, reject) => {
@@ -138,6 +142,7 @@ const cpuRatios = new Map(cases.map((c) => [c, []]));
 const anomalies = [];
 const fetches = new Map();
 try {
+  if (cases.some((c) => c.f.key === "next")) await buildNextApp();
   for (const f of FRAMEWORKS.filter((x) => cases.some((c) => c.f === x))) {
     const mine = cases.filter((c) => c.f === f);
     const servers = new Map();
@@ -149,7 +154,8 @@ try {
         servers.set(guard, server);
         // Sanity: guarded variants must refuse a request without a token and accept the token.
         const ok = await fetch(server.url, { headers: { authorization: `Bearer ${repeated[0]}` } });
-        if (ok.status !== 200) throw new Error(`${variant}: a valid token got ${ok.status}`);
+        if (ok.status !== 200)
+          throw new Error(`${variant}: a valid token got ${ok.status}: ${await ok.text()}`);
         if (guard !== "none" && guard !== "headers") {
           const anon = await fetch(server.url);
           if (anon.status !== 401) throw new Error(`${variant}: no token got ${anon.status}`);
@@ -179,9 +185,12 @@ try {
       }
       fetches.set(f, jwksFetches - fetchesBefore);
     } finally {
-      for (const { child } of servers.values()) {
+      // One process may serve several variants (Next.js): stop each once.
+      for (const child of new Set([...servers.values()].map((s) => s.child))) {
         child.kill("SIGTERM");
-        await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+        await new Promise((r) =>
+          child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r),
+        );
       }
     }
   }
@@ -233,12 +242,16 @@ for (const f of FRAMEWORKS.filter((x) => cases.some((c) => c.f === x))) {
 const md = `## Adapters: guarded vs unguarded requests/s
 
 The same \`GET /hello\` route (a small JSON answer) served unguarded, behind the Authio adapter
-(\`authenticate()\` + \`requireSession()\`; Fastify: the plugin + \`config: { authio: true }\`), and behind
+(\`authenticate()\` + \`requireSession()\`; Fastify: the plugin + \`config: { authio: true }\`; Next.js: a
+route handler wrapped in \`withSession()\`, served by \`next start\` after \`next build\` — one server with
+the variants as four routes, since one Next server process differs from the next by more than a guard
+costs), and behind
 the library a user would otherwise pick. "unguarded + Cache-Control/Vary only" is the unguarded route
 plus just the two headers every session-dependent answer must carry (\`Cache-Control: private\`,
 \`Vary: Authorization, Cookie\`), set the framework's usual way: the part of the guard's cost that is
 those headers alone. The libraries: express-jwt 8 + jwks-rsa 4 (JWKS cached), @fastify/jwt 10 +
-get-jwks 11, hono/jwk (keys fetched once at startup — with \`jwks_uri\` it fetches them on every request).
+get-jwks 11, hono/jwk (keys fetched once at startup — with \`jwks_uri\` it fetches them on every request),
+and for Next.js, which has no such middleware, jose 6's \`createRemoteJWKSet\` + \`jwtVerify\` in the handler.
 ES256 tokens; every request carries \`Authorization: Bearer …\`: one token repeated, or
 ${DISTINCT.toLocaleString("en")} distinct tokens cycled through. autocannon, ${CONNECTIONS} connections, ${SECONDS} s per
 slice after a ${WARMUP_SECONDS} s warm-up; ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} of alternating slices per framework (starting case

@@ -68,12 +68,21 @@ export function makeProxy({ requestAuth }: Bound) {
     const isPublic = compilePatterns(options.public ?? []);
     const isApi = compilePatterns(options.api ?? ["/api/*"], true);
     const requirement = options.requirement ?? {};
+    // The `authioRoutes()` paths, as RequestAuth matches them (from the site root, basePath included).
+    // Read on first request: the client may not be configurable at build time.
+    let lifecycle: ReadonlySet<string> | undefined;
 
     return async (request) => {
       // `nextUrl` (a NextRequest's) has the basePath and locale taken off, as routes are written.
       const nextUrl = (request as { nextUrl?: URL & { basePath?: string } }).nextUrl;
       const { pathname, search } = nextUrl ?? new URL(request.url);
       const path = normalisePath(pathname);
+      // The lifecycle routes answer for themselves: signing in needs no session, and sign-out and
+      // switch-organization authenticate (and check CSRF) on their own. Never blocked here, and never
+      // refreshed before: a refresh in front of the callback would only be thrown away (or, with a
+      // stale refresh cookie, clear cookies in the middle of signing in).
+      lifecycle ??= new Set(Object.values(requestAuth().paths));
+      if (path !== null && lifecycle.has((nextUrl?.basePath ?? "") + path)) return undefined;
       if (path !== null && (isPublic(path) || signIn?.matches(path))) {
         // Public: never blocked. Only a browser with a refresh cookie can gain anything from
         // authenticating here (its session refreshed before the page renders).

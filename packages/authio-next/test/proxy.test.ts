@@ -96,6 +96,21 @@ describe("authioProxy (called directly)", () => {
     expect(await at("/sign-in")).toBeUndefined();
   });
 
+  it("lets the lifecycle routes through untouched, even when not public: no refresh in front of them", async () => {
+    const cookie = "authio_session=expired.or.garbage; authio_refresh=rt_stale";
+    for (const [path, method] of [
+      ["/auth/sign-in", "GET"],
+      ["/auth/callback?code=c&state=s", "GET"],
+      ["/auth/sign-out", "POST"],
+      ["/auth/switch-organization?organization_id=org_1", "POST"],
+    ] as const) {
+      expect(await at(path, { method, headers: { cookie } }), path).toBeUndefined();
+    }
+    // Only those exact paths: anything else under /auth is private as usual.
+    expect((await at("/auth/other", { headers: { cookie } }))?.status).toBe(307);
+    expect((await at("/auth/sign-in/x"))?.status).toBe(307);
+  });
+
   it("redirects pages to sign-in with a relative Location and the normalised return path", async () => {
     const res = await at("/settings//profile/?tab=1");
     expect(res?.status).toBe(307);

@@ -12,7 +12,6 @@ const guard = authioProxy({
     "/api/public/*",
     "/api/open/*",
     "/api/optional",
-    "/auth/*",
     "/conformance/handlers/*",
     "/conformance/proxied/public",
     "/conformance/proxied/forged/public",

@@ -13,14 +13,23 @@
  *    and {@link LIFECYCLE_ROUTES}: `GET /private` and `POST /private`, both behind the session guard,
  *    answering `200` JSON `{ userId, orgId, role }` from the adapter's session.
  * 3. `for (const c of lifecycleCases) test(c.name, () => c.run({ baseUrl, env }))`.
- * 4. `await env.close()` in `afterAll`.
+ * 4. Adapters with helpers for custom routes also mount `POST /account/organizations/:id` (their
+ *    `switchOrganization(…, id)`) and `POST /account/sign-out` (their `signOut(…)`), see
+ *    {@link LIFECYCLE_ROUTES}, and run {@link helperCases} the same way.
+ * 5. `await env.close()` in `afterAll`.
  */
 import { type LocalAuthio, startLocalAuthio } from "@authio/local";
 import { findForm, TestBrowser } from "./browser.ts";
 
 export { findForm, TestBrowser } from "./browser.ts";
 
-export const LIFECYCLE_ROUTES = { private: "/private" } as const;
+export const LIFECYCLE_ROUTES = {
+  private: "/private",
+  /** A custom route calling the adapter's `switchOrganization()` helper with the `:id` path parameter. */
+  switchOrganization: "/account/organizations/:id",
+  /** A custom route calling the adapter's `signOut()` helper. */
+  signOut: "/account/sign-out",
+} as const;
 
 export interface LifecycleEnvironment {
   readonly local: LocalAuthio;
@@ -119,6 +128,16 @@ export async function signIn(
   return browser.fetch(callback);
 }
 
+/** Signs in while the local server's clock is behind: the browser's access token is born expired. */
+export async function signInExpired(browser: TestBrowser, t: LifecycleTarget): Promise<void> {
+  t.env.local.setClockOffset(-600);
+  try {
+    await signIn(browser, t);
+  } finally {
+    t.env.local.setClockOffset(0);
+  }
+}
+
 const privateUrl = (t: LifecycleTarget) => `${t.baseUrl}${LIFECYCLE_ROUTES.private}`;
 
 export interface LifecycleCase {
@@ -200,13 +219,7 @@ export const lifecycleCases: readonly LifecycleCase[] = [
     name: "an expired access token is refreshed transparently and the new cookies are set",
     async run(t) {
       const browser = new TestBrowser();
-      // Sign in while the server's clock is behind: the access token is born expired.
-      t.env.local.setClockOffset(-600);
-      try {
-        await signIn(browser, t);
-      } finally {
-        t.env.local.setClockOffset(0);
-      }
+      await signInExpired(browser, t);
       const oldAccess = browser.cookies(t.baseUrl).get("authio_session");
       const oldRefresh = browser.cookies(t.baseUrl).get("authio_refresh");
       const res = await browser.fetch(privateUrl(t));
@@ -227,12 +240,7 @@ export const lifecycleCases: readonly LifecycleCase[] = [
     name: "concurrent requests of one browser share one refresh",
     async run(t) {
       const browser = new TestBrowser();
-      t.env.local.setClockOffset(-600);
-      try {
-        await signIn(browser, t);
-      } finally {
-        t.env.local.setClockOffset(0);
-      }
+      await signInExpired(browser, t);
       const results = await Promise.all(Array.from({ length: 8 }, () => browser.fetch(privateUrl(t))));
       check(
         results.every((r) => r.status === 200),
@@ -247,12 +255,7 @@ export const lifecycleCases: readonly LifecycleCase[] = [
     name: "a reused refresh token signs the browser out",
     async run(t) {
       const browser = new TestBrowser();
-      t.env.local.setClockOffset(-600);
-      try {
-        await signIn(browser, t);
-      } finally {
-        t.env.local.setClockOffset(0);
-      }
+      await signInExpired(browser, t);
       // Someone else uses the browser's refresh token first.
       const stolen = decodeURIComponent(browser.cookies(t.baseUrl).get("authio_refresh")!);
       const theft = await fetch(`${t.env.local.url}/v1/sessions/refresh`, {
@@ -268,6 +271,50 @@ export const lifecycleCases: readonly LifecycleCase[] = [
           !browser.cookies(t.baseUrl).has("authio_refresh"),
         "cookies were not cleared",
       );
+    },
+  },
+  {
+    name: "an Authio outage during refresh is a 503 that keeps the cookies, not a sign-out",
+    async run(t) {
+      const browser = new TestBrowser();
+      await signInExpired(browser, t);
+      const refresh = browser.cookies(t.baseUrl).get("authio_refresh");
+      t.env.local.faults.add({ kind: "status", status: 503, path: "/v1/sessions/refresh", count: 20 });
+      try {
+        const res = await browser.fetch(privateUrl(t));
+        check(res.status === 503, `a refresh during an outage answered ${res.status}`);
+        check(res.headers.get("retry-after") !== null, "the 503 has no Retry-After");
+        check(res.headers.getSetCookie().length === 0, "the 503 changed cookies");
+        check(browser.cookies(t.baseUrl).get("authio_refresh") === refresh, "the refresh cookie was lost");
+      } finally {
+        t.env.local.faults.clear();
+      }
+      const after = await browser.fetch(privateUrl(t));
+      check(after.status === 200, `after the outage the same browser got ${after.status}`);
+    },
+  },
+  {
+    name: "a refresh token Authio refuses: the 401 clears both cookies",
+    async run(t) {
+      const res = await fetch(privateUrl(t), { headers: { cookie: "authio_refresh=not-a-refresh-token" } });
+      check(res.status === 401, `a refused refresh token answered ${res.status}`);
+      const cleared = res.headers.getSetCookie();
+      check(
+        cleared.map((c) => c.split("=")[0]).join() === "authio_session,authio_refresh" &&
+          cleared.every((c) => /Max-Age=0/i.test(c)),
+        `the 401 set: ${cleared.map((c) => c.split(";")[0]).join(", ")}`,
+      );
+    },
+  },
+  {
+    name: "the lifecycle routes come before authentication: no refresh before the callback",
+    async run(t) {
+      const res = await fetch(`${t.baseUrl}/auth/callback?code=c&state=s`, {
+        headers: { cookie: "authio_refresh=not-a-refresh-token" },
+      });
+      check(res.status === 400, `a callback without its state cookie answered ${res.status}`);
+      const names = res.headers.getSetCookie().map((c) => c.split("=")[0]);
+      check(names.join() === "authio_state", `the callback set: ${names.join(", ")}`);
     },
   },
   {
@@ -360,6 +407,60 @@ export const lifecycleCases: readonly LifecycleCase[] = [
         headers: { authorization: `Bearer ${accessToken}`, origin: "https://other.example" },
       });
       check(res.status === 200, `Bearer POST answered ${res.status}`);
+    },
+  },
+];
+
+/**
+ * For adapters with `switchOrganization()` and `signOut()` helpers, mounted in custom routes at
+ * {@link LIFECYCLE_ROUTES}`.switchOrganization` and `.signOut`.
+ */
+export const helperCases: readonly LifecycleCase[] = [
+  {
+    name: "switchOrganization() and signOut() in custom routes set the cookies in the same response",
+    async run(t) {
+      const browser = new TestBrowser();
+      await signIn(browser, t);
+      const switchUrl = `${t.baseUrl}${LIFECYCLE_ROUTES.switchOrganization.replace(":id", t.env.memberOrgId)}`;
+
+      const crossSite = await browser.fetch(switchUrl, {
+        method: "POST",
+        headers: { origin: "https://evil.example" },
+      });
+      check(crossSite.status === 403, `a cross-site switch answered ${crossSite.status}`);
+
+      const switched = await browser.fetch(switchUrl, {
+        method: "POST",
+        headers: { origin: t.baseUrl, accept: "application/json" },
+      });
+      check(switched.status === 200, `the switch answered ${switched.status}`);
+      check(
+        switched.headers.getSetCookie().some((c) => c.startsWith("authio_session=")),
+        "the switch set no session cookie",
+      );
+      const answer = (await json(switched)).session as { orgId?: string; role?: string } | undefined;
+      check(
+        answer?.orgId === t.env.memberOrgId && answer.role === "member",
+        `the switch answered ${JSON.stringify(answer)}`,
+      );
+      const me = await json(await browser.fetch(privateUrl(t)));
+      check(
+        me.orgId === t.env.memberOrgId && me.role === "member",
+        `after the switch: ${JSON.stringify(me)}`,
+      );
+
+      const out = await browser.fetch(`${t.baseUrl}${LIFECYCLE_ROUTES.signOut}`, {
+        method: "POST",
+        headers: { origin: t.baseUrl },
+      });
+      check(out.status === 303 && out.headers.get("location") === "/", `sign-out answered ${out.status}`);
+      check(
+        !browser.cookies(t.baseUrl).has("authio_session") &&
+          !browser.cookies(t.baseUrl).has("authio_refresh"),
+        "sign-out left cookies",
+      );
+      const after = await browser.fetch(privateUrl(t));
+      check(after.status === 401, `after sign-out: ${after.status}`);
     },
   },
 ];
