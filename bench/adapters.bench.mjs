@@ -57,6 +57,21 @@ for (let i = 1; i <= DISTINCT; i++) distinct.push(await mint(i));
 
 const tmp = mkdtempSync(join(tmpdir(), "authio-bench-"));
 
+// Every process this script starts, so that Ctrl-C (or a kill) stops them too, not only a normal end.
+const children = new Set();
+function track(child) {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    for (const child of children) child.kill("SIGKILL");
+    rmSync(tmp, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
+
 // ── cases ──
 const FRAMEWORKS = [
   { name: "Express 5", key: "express", other: "express-jwt" },
@@ -76,9 +91,9 @@ for (const f of FRAMEWORKS.filter((x) => !only || only.includes(x.key))) {
 
 function startServer(variant) {
   const [framework, guard] = variant.split(":");
-  if (framework === "next") return startNextServer(guard, issuer, pin);
+  if (framework === "next") return startNextServer(guard, issuer, pin, track);
   const [cmd, args] = pin(0, process.execPath, [join(here, "adapters/server.mjs"), variant, issuer]);
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit", "ipc"], cwd: here });
+  const child = track(spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit", "ipc"], cwd: here }));
   return new Promise((resolve, reject) => {
     let buf = "";
     child.stdout.on("data", (d) => {
@@ -118,7 +133,7 @@ function load(url, tokens, seconds) {
     JSON.stringify({ url, seconds, connections: CONNECTIONS, tokens: JSON.parse(tokens) }),
   );
   const [cmd, args] = pin(1, process.execPath, [join(here, "adapters/load.mjs"), config]);
-  const child = spawn(cmd, args, { cwd: here, stdio: ["ignore", "pipe", "pipe"] });
+  const child = track(spawn(cmd, args, { cwd: here, stdio: ["ignore", "pipe", "pipe"] }));
   let out = "";
   let err = "";
   child.stdout.on("data", (d) => {

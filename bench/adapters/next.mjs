@@ -49,11 +49,11 @@ let running;
 /**
  * The route of one guard ("none", "headers", "authio", "jose") on the one `next start` of the built
  * app (started on first use, its client pointed at `issuer`). `pin(core, cmd, args)` wraps the command
- * in `taskset` where available. Resolves to `{ child, url }` once the route answers; `child` answers
- * the "cpu" IPC message.
+ * in `taskset` where available; `track(child)` registers the server for clean-up. Resolves to
+ * `{ child, url }` once the route answers; `child` answers the "cpu" IPC message.
  */
-export async function startNextServer(guard, issuer, pin) {
-  running ??= startNext(issuer, pin).catch((error) => {
+export async function startNextServer(guard, issuer, pin, track = (child) => child) {
+  running ??= startNext(issuer, pin, track).catch((error) => {
     running = undefined; // let a retry start afresh
     throw error;
   });
@@ -63,7 +63,7 @@ export async function startNextServer(guard, issuer, pin) {
   return { child, url };
 }
 
-async function startNext(issuer, pin) {
+async function startNext(issuer, pin, track) {
   const port = await freePort();
   const [cmd, args] = pin(0, process.execPath, [
     "--import",
@@ -75,12 +75,14 @@ async function startNext(issuer, pin) {
     "-p",
     String(port),
   ]);
-  const child = run([cmd], args, { AUTHIO_API_URL: issuer, AUTHIO_SECRET_KEY: "sk_test_bench" }, [
-    "ignore",
-    "ignore",
-    "inherit",
-    "ipc",
-  ]);
+  const child = track(
+    run([cmd], args, { AUTHIO_API_URL: issuer, AUTHIO_SECRET_KEY: "sk_test_bench" }, [
+      "ignore",
+      "ignore",
+      "inherit",
+      "ipc",
+    ]),
+  );
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`next start exited ${child.exitCode}`);
     try {

@@ -12,10 +12,12 @@ import {
   type AuthResult,
   authorize,
   fromNodeRequest,
+  privateCacheControl,
   type RequestAuth,
   type RequestAuthOptions,
   type Session,
   type SessionRequirement,
+  sessionVary,
 } from "@authio/node";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
@@ -101,16 +103,55 @@ function attach(req: Request, result: AuthResult): void {
   });
 }
 
+/** What every answer the middleware saw carries (see `@authio/node`'s cache-headers rules). */
 function markSessionDependent(res: Response): void {
   if (!res.headersSent) {
     if (!res.getHeader("cache-control")) res.setHeader("cache-control", "private");
-    // Nothing set yet is the common case: skip `res.vary()`'s parsing and merging.
-    if (res.getHeader("vary") === undefined) res.setHeader("vary", "Authorization, Cookie");
-    else {
-      res.vary("Authorization");
-      res.vary("Cookie");
-    }
+    res.setHeader("vary", sessionVary(res.getHeader("vary")));
   }
+}
+
+const sealed = new WeakSet<Response>();
+/** The final value of `name` on a guarded answer. */
+const SEALED: Record<string, (current: HeaderValue) => string> = {
+  "cache-control": privateCacheControl,
+  vary: sessionVary,
+};
+type HeaderValue = Parameters<typeof privateCacheControl>[0];
+
+/**
+ * A guarded route's answer is that user's own: whatever the route sets, it goes out `private` and
+ * varying on `Authorization, Cookie`. The route has its say first, so this runs when the headers are
+ * written (every Express send ends in `writeHead`), also rewriting headers passed to `writeHead` itself.
+ */
+function sealSessionHeaders(res: Response): void {
+  if (sealed.has(res)) return;
+  sealed.add(res);
+  const writeHead = res.writeHead;
+  res.writeHead = function writeHeadSealed(this: Response, ...args: unknown[]) {
+    for (const [name, seal] of Object.entries(SEALED)) this.setHeader(name, seal(this.getHeader(name)));
+    const headers = args[typeof args[1] === "string" ? 2 : 1];
+    if (Array.isArray(headers)) {
+      // Raw [name, value, name, value, …], or [name, value] pairs.
+      for (let i = 0; i < headers.length; i++) {
+        const entry = headers[i];
+        if (Array.isArray(entry)) {
+          const seal = SEALED[String(entry[0]).toLowerCase()];
+          if (seal) entry[1] = seal(entry[1]);
+        } else if (i % 2 === 0) {
+          const seal = SEALED[String(entry).toLowerCase()];
+          if (seal) headers[i + 1] = seal(headers[i + 1]);
+        }
+      }
+    } else if (headers !== null && typeof headers === "object") {
+      const record = headers as Record<string, HeaderValue>;
+      for (const name of Object.keys(record)) {
+        const seal = SEALED[name.toLowerCase()];
+        if (seal) record[name] = seal(record[name]);
+      }
+    }
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as typeof res.writeHead;
 }
 
 /**
@@ -223,7 +264,10 @@ export function requireSession(requirement: SessionRequirement = {}): RequestHan
     if (outcome.action === "deny") {
       const { status, headers, body } = outcome.response;
       res.status(status).set(headers).send(JSON.stringify(body));
-    } else next();
+      return;
+    }
+    if (outcome.action === "allow") sealSessionHeaders(res);
+    next();
   };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Authio } from "@authio/node";
-import { FORGED_SESSION } from "@authio/test-kit";
+import { createTestKey, FORGED_SESSION, signToken, startJwksServer } from "@authio/test-kit";
 import express5, { type ErrorRequestHandler } from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, test } from "vitest";
@@ -153,6 +153,48 @@ for (const [name, expressFn] of [
       const open = await fetch(`${base}/p`);
       expect(open.headers.get("vary")).toBe("Accept-Encoding, Authorization, Cookie");
       expect(open.headers.get("cache-control")).toBe("private");
+    });
+
+    test("a guarded answer goes out private however the route wrote its headers; an open one keeps its own", async () => {
+      const key = await createTestKey();
+      const jwks = await startJwksServer([key]);
+      try {
+        const app = expressFn();
+        app.use(authenticate({ authio: new Authio({ apiUrl: jwks.url, apiKey: jwks.secretKey }) }));
+        app.get("/object", requireSession(), (_req, res) => {
+          res.writeHead(200, { "Cache-Control": "public, max-age=5", Vary: "Origin" }).end("x");
+        });
+        app.get("/message", requireSession(), (_req, res) => {
+          res.writeHead(200, "Fine", { "cache-control": "s-maxage=9" }).end("x");
+        });
+        app.get("/raw", requireSession(), (_req, res) => {
+          res.writeHead(200, ["Cache-Control", "public", "Vary", "Origin"]).end("x");
+        });
+        app.get("/set", requireSession(), requireSession(), (_req, res) => {
+          res.set({ "Cache-Control": "public, max-age=5", Vary: "Origin" }).send("x");
+        });
+        app.get("/open", (_req, res) => {
+          res.set("Cache-Control", "public, max-age=5").send("x");
+        });
+        const base = await serve(app);
+        const headers = { authorization: `Bearer ${await signToken(key, jwks.url)}` };
+        for (const [path, cacheControl] of [
+          ["/object", "private, max-age=5"],
+          ["/message", "private"],
+          ["/raw", "private"],
+          ["/set", "private, max-age=5"],
+        ]) {
+          const res = await fetch(`${base}${path}`, { headers });
+          expect(res.status, path).toBe(200);
+          expect(res.headers.get("cache-control"), path).toBe(cacheControl);
+          expect(res.headers.get("vary"), path).toMatch(/^(Origin, )?Authorization, Cookie$/);
+        }
+        // Not guarded: the route's explicit choice stands (the page does not depend on the session).
+        const open = await fetch(`${base}/open`, { headers });
+        expect(open.headers.get("cache-control")).toBe("public, max-age=5");
+      } finally {
+        await jwks.close();
+      }
     });
   });
 }

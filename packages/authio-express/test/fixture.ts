@@ -1,5 +1,5 @@
 import type { Authio } from "@authio/node";
-import { FORGED_SESSION } from "@authio/test-kit";
+import { FIXTURE_PUBLIC_CACHING, FORGED_SESSION } from "@authio/test-kit";
 import type express from "express";
 import type { Express, RequestHandler } from "express";
 import {
@@ -60,5 +60,10 @@ export function createFixtureApp(expressFn: typeof express, authio: Authio): Exp
       app.options(path, guard, cors);
     } else app.get(path, optional);
   }
+  // The route's own caching, meant for everyone: the guard must send it out private.
+  app.get("/cached", requireSession(), (req, res, next) => {
+    res.set(FIXTURE_PUBLIC_CACHING);
+    guarded(req, res, next);
+  });
   return app;
 }

@@ -12,10 +12,12 @@ import {
   type AuthResult,
   authorize,
   fromNodeRequest,
+  privateCacheControl,
   type RequestAuth,
   type RequestAuthOptions,
   type Session,
   type SessionRequirement,
+  sessionVary,
 } from "@authio/node";
 import fastifyCookie from "@fastify/cookie";
 import type {
@@ -79,20 +81,13 @@ interface WithRequestAuth {
 interface WithResult {
   [kResult]: AuthResult | null;
 }
+/** Set on a request a guard let through: its reply is that user's own (see the onSend hook). */
+const kGuarded = Symbol("authio.guarded");
+interface Guarded {
+  [kGuarded]: boolean;
+}
 const resultOf = (request: FastifyRequest): AuthResult | null =>
   (request as unknown as WithResult)[kResult] ?? null;
-
-function mergeVary(current: unknown): string {
-  const existing = Array.isArray(current) ? current.join(", ") : typeof current === "string" ? current : "";
-  const names = existing
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (names.includes("*")) return "*";
-  const lower = names.map((n) => n.toLowerCase());
-  for (const add of ["Authorization", "Cookie"]) if (!lower.includes(add.toLowerCase())) names.push(add);
-  return names.join(", ");
-}
 
 /** Answers the guard's decision; returns true when it sent a denial. */
 function guard(request: FastifyRequest, reply: FastifyReply, requirement: SessionRequirement): boolean {
@@ -102,6 +97,7 @@ function guard(request: FastifyRequest, reply: FastifyReply, requirement: Sessio
     method: request.method,
     accessControlRequestMethod: request.headers["access-control-request-method"],
   });
+  if (outcome.action === "allow") (request as unknown as Guarded)[kGuarded] = true;
   if (outcome.action !== "deny") return false;
   const { status, headers, body } = outcome.response;
   reply.code(status).headers(headers).send(JSON.stringify(body));
@@ -123,6 +119,7 @@ const plugin: FastifyPluginAsync<AuthioPluginOptions> = async (fastify, options)
   fastify.decorate(kRequestAuth, auth);
 
   fastify.decorateRequest(kResult, null);
+  fastify.decorateRequest(kGuarded, false);
   fastify.decorateRequest("auth", {
     getter(this: FastifyRequest) {
       return resultOf(this)?.session ?? null;
@@ -145,7 +142,7 @@ const plugin: FastifyPluginAsync<AuthioPluginOptions> = async (fastify, options)
       .then(({ result, setCookies }) => {
         (request as unknown as WithResult)[kResult] = result;
         if (!reply.hasHeader("cache-control")) reply.header("cache-control", "private");
-        reply.header("vary", mergeVary(reply.getHeader("vary")));
+        reply.header("vary", sessionVary(reply.getHeader("vary")));
         for (const cookie of setCookies) reply.header("set-cookie", cookie);
         const requirement = request.routeOptions.config.authio;
         if (requirement && guard(request, reply, requirement === true ? {} : requirement)) return;
@@ -154,6 +151,15 @@ const plugin: FastifyPluginAsync<AuthioPluginOptions> = async (fastify, options)
       .catch(done);
   };
   fastify.addHook("onRequest", onRequest);
+  // A guarded route's reply is that user's own: whatever the handler set, it goes out `private` and
+  // varying on Authorization and Cookie — sealed here, after the handler had its say.
+  fastify.addHook("onSend", (request, reply, payload, done) => {
+    if ((request as unknown as Guarded)[kGuarded]) {
+      reply.header("cache-control", privateCacheControl(reply.getHeader("cache-control")));
+      reply.header("vary", sessionVary(reply.getHeader("vary")));
+    }
+    done(null, payload);
+  });
 
   if (routes) {
     // Marked so that onRequest skips them (Fastify binds handlers: no identity check).

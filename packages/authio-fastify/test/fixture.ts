@@ -1,5 +1,5 @@
 import type { Authio } from "@authio/node";
-import { FORGED_SESSION } from "@authio/test-kit";
+import { FIXTURE_PUBLIC_CACHING, FORGED_SESSION } from "@authio/test-kit";
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -7,7 +7,13 @@ import Fastify, {
   type onRequestHookHandler,
   type RouteShorthandOptions,
 } from "fastify";
-import { authio as authioPlugin, getSession, requirePermission, requireRole } from "../src/index.ts";
+import {
+  authio as authioPlugin,
+  getSession,
+  requirePermission,
+  requireRole,
+  requireSession,
+} from "../src/index.ts";
 
 /** The conformance fixture app (see packages/test-kit/src/conformance) on Fastify 5. */
 export async function createFixtureApp(authio: Authio): Promise<FastifyInstance> {
@@ -63,6 +69,11 @@ export async function createFixtureApp(authio: Authio): Promise<FastifyInstance>
       app.options(path, opts, cors);
     } else app.get(path, opts ?? {}, optional);
   }
+  // The route's own caching, meant for everyone: the guard must send it out private.
+  app.get("/cached", { preHandler: requireSession() }, async (request, reply) => {
+    reply.headers(FIXTURE_PUBLIC_CACHING);
+    return guarded(request);
+  });
   await app.ready();
   return app;
 }

@@ -16,10 +16,12 @@ import {
   fromFetchRequest,
   fromNodeRequest,
   type NodeLikeRequest,
+  privateCacheControl,
   type RequestAuth,
   type RequestAuthOptions,
   type Session,
   type SessionRequirement,
+  sessionVary,
   toFetchResponse,
 } from "@authio/node";
 import type { Context, MiddlewareHandler } from "hono";
@@ -114,21 +116,30 @@ function addCookies(c: Context, setCookies: readonly string[]): void {
   for (const cookie of own) c.header("set-cookie", cookie, { append: true });
 }
 
+/** What every answer the middleware saw carries (see `@authio/node`'s cache-headers rules). */
 function markSessionDependent(headers: Headers): void {
   if (!headers.has("cache-control")) headers.set("cache-control", "private");
-  const vary = headers.get("vary");
-  if (vary === null) {
-    headers.set("vary", "Authorization, Cookie");
-    return;
+  headers.set("vary", sessionVary(headers.get("vary")));
+}
+
+/**
+ * A guarded route's answer is that user's own: whatever the route set, it goes out `private` (and
+ * authenticate() then merges `Vary`). An immutable Response (a proxied fetch) is copied rather than
+ * let through publicly cacheable.
+ */
+function keepPrivate(c: Context): void {
+  const current = c.res.headers.get("cache-control");
+  const wanted = privateCacheControl(current);
+  if (wanted === current) return;
+  try {
+    c.res.headers.set("cache-control", wanted);
+  } catch {
+    const copy = new Response(c.res.body, c.res);
+    copy.headers.set("cache-control", wanted);
+    // Assigning over a response merges the old one's headers back in: clear it first.
+    c.res = undefined as unknown as Response;
+    c.res = copy;
   }
-  const names = vary
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const lower = names.map((n) => n.toLowerCase());
-  if (lower.includes("*")) return;
-  for (const add of ["Authorization", "Cookie"]) if (!lower.includes(add.toLowerCase())) names.push(add);
-  headers.set("vary", names.join(", "));
 }
 
 /**
@@ -240,7 +251,12 @@ export function requireSession(requirement: SessionRequirement = {}): Middleware
       accessControlRequestMethod:
         c.req.method === "OPTIONS" ? c.req.header("access-control-request-method") : undefined,
     });
-    if (outcome.action !== "deny") return next();
+    if (outcome.action === "pass") return next();
+    if (outcome.action === "allow") {
+      await next();
+      keepPrivate(c);
+      return;
+    }
     // authenticate() adds the Set-Cookie lines of a refresh to this answer too.
     return denialResponse(outcome.response);
   };

@@ -2,7 +2,7 @@
 // Node tests serve it with @hono/node-server, test/runtimes/conformance.ts with Bun.serve / Deno.serve.
 import type { Authio } from "@authio/node";
 import { Hono, type MiddlewareHandler } from "hono";
-import { FORGED_SESSION } from "../../test-kit/src/conformance/fixture.ts";
+import { FIXTURE_PUBLIC_CACHING, FORGED_SESSION } from "../../test-kit/src/conformance/fixture.ts";
 import {
   type AuthioEnv,
   authenticate,
@@ -53,5 +53,9 @@ export function createFixtureApp(authio: Authio): Hono<AuthioEnv> {
       }),
     );
   }
+  // The route's own caching, meant for everyone: the guard must send it out private.
+  app.get("/cached", requireSession(), (c) =>
+    c.json({ userId: c.var.session.userId, orgId: c.var.session.orgId }, 200, FIXTURE_PUBLIC_CACHING),
+  );
   return app;
 }

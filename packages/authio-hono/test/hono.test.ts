@@ -45,6 +45,32 @@ test("authenticate() twice is harmless; Vary appended; Cache-Control kept when t
   expect((await app.request("/nostore")).headers.get("cache-control")).toBe("no-store");
 });
 
+test("a guarded answer goes out private, an immutable one (a redirect, a proxied fetch) too", async () => {
+  const env = await startConformanceEnvironment();
+  try {
+    const app = new Hono<AuthioEnv>();
+    app.use(authenticate({ authio: new Authio(env.authioOptions) }));
+    app.get("/json", requireSession(), (c) =>
+      c.json({}, 200, { "cache-control": "public, max-age=5, s-maxage=50", vary: "Origin" }),
+    );
+    app.get("/redirect", requireSession(), () => Response.redirect("https://app.example/next", 302));
+    app.get("/open", (c) => c.json({}, 200, { "cache-control": "public, max-age=5" }));
+    const headers = { authorization: `Bearer ${env.tokens.user}` };
+    const json = await app.request("/json", { headers });
+    expect(json.headers.get("cache-control")).toBe("private, max-age=5");
+    expect(json.headers.get("vary")).toBe("Origin, Authorization, Cookie");
+    const redirect = await app.request("/redirect", { headers });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get("location")).toBe("https://app.example/next");
+    expect(redirect.headers.get("cache-control")).toBe("private");
+    expect(redirect.headers.get("vary")).toBe("Authorization, Cookie");
+    // Not guarded: the route's explicit choice stands.
+    expect((await app.request("/open", { headers })).headers.get("cache-control")).toBe("public, max-age=5");
+  } finally {
+    await env.close();
+  }
+});
+
 test("without a client, one is built from the bindings (c.env) on the first request", async () => {
   const env = await startConformanceEnvironment();
   try {

@@ -1,4 +1,9 @@
-import { type AuthDenial, denialResponse as coreDenial, SESSION_RESPONSE_HEADERS } from "@authio/node";
+import {
+  type AuthDenial,
+  denialResponse as coreDenial,
+  privateCacheControl,
+  sessionVary,
+} from "@authio/node";
 
 /** The core's denial, sent verbatim (with any `Set-Cookie` of the authentication); no body for HEAD. */
 export function denialResponse(denial: AuthDenial, method: string, setCookies: readonly string[]): Response {
@@ -8,37 +13,9 @@ export function denialResponse(denial: AuthDenial, method: string, setCookies: r
     : response;
 }
 
-const SESSION_VARY = SESSION_RESPONSE_HEADERS.vary ?? "Authorization, Cookie";
-
-function mergeVary(current: string | null): string {
-  if (current === null || current.trim() === "") return SESSION_VARY;
-  const tokens = current
-    .split(",")
-    .map((t) => t.trim())
-    .filter(Boolean);
-  if (tokens.includes("*")) return current;
-  const lower = new Set(tokens.map((t) => t.toLowerCase()));
-  for (const name of SESSION_VARY.split(",").map((t) => t.trim())) {
-    if (!lower.has(name.toLowerCase())) tokens.push(name);
-  }
-  return tokens.join(", ");
-}
-
-/** Keeps shared caches from storing a response: `private` (or `no-store`) always wins over `public`. */
-function privateCacheControl(current: string | null): string {
-  if (current === null || current.trim() === "")
-    return SESSION_RESPONSE_HEADERS["cache-control"] ?? "private";
-  const directives = current
-    .split(",")
-    .map((d) => d.trim())
-    .filter(Boolean);
-  if (directives.some((d) => /^(private|no-store)$/i.test(d))) return current;
-  return ["private", ...directives.filter((d) => !/^(public|s-maxage\s*=.*)$/i.test(d))].join(", ");
-}
-
 function apply(headers: Headers, setCookies: readonly string[]): void {
   headers.set("cache-control", privateCacheControl(headers.get("cache-control")));
-  headers.set("vary", mergeVary(headers.get("vary")));
+  headers.set("vary", sessionVary(headers.get("vary")));
   for (const cookie of setCookies) headers.append("set-cookie", cookie);
 }
 

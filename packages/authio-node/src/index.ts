@@ -76,6 +76,7 @@ export {
   Users,
 } from "./management/users.js";
 export { SDK_VERSION } from "./management/version.js";
+export { privateCacheControl, sessionVary } from "./request/cache-headers.js";
 export { readCookie } from "./request/cookies.js";
 export {
   type CredentialsInput,

@@ -9,6 +9,13 @@ export const FIXTURE_ROUTES = {
   perm: "/perm",
   forgedPublic: "/forged/public",
   forgedPrivate: "/forged/private",
+  cached: "/cached",
+} as const;
+
+/** What the `/cached` route sets itself: caching meant for everyone, which a guarded answer must not get. */
+export const FIXTURE_PUBLIC_CACHING = {
+  "cache-control": "public, max-age=60, s-maxage=600",
+  vary: "Accept-Encoding",
 } as const;
 
 /** What the fixture's guards require. */

@@ -35,6 +35,8 @@
  *   middleware tries to replace the session (assigning the adapter's property, `c.set(...)`, etc.) with
  *   {@link FORGED_SESSION} both before and after the authenticating middleware, swallowing any error
  *   its attempt throws. The answers must be exactly those of `/public` and `/private`.
+ * - `GET /cached`          like `/private`, but the handler sets {@link FIXTURE_PUBLIC_CACHING}
+ *   (`Cache-Control: public, max-age=60, s-maxage=600`, `Vary: Accept-Encoding`) on its answer.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { JwksServer } from "../jwks-server.ts";
@@ -42,7 +44,13 @@ import { startJwksServer } from "../jwks-server.ts";
 import { createTestKey, signToken, type TestKey } from "../keys.ts";
 import { CONFORMANCE_USERS, FIXTURE_ROUTES, FORGED_SESSION } from "./fixture.ts";
 
-export { CONFORMANCE_USERS, FIXTURE_REQUIREMENTS, FIXTURE_ROUTES, FORGED_SESSION } from "./fixture.ts";
+export {
+  CONFORMANCE_USERS,
+  FIXTURE_PUBLIC_CACHING,
+  FIXTURE_REQUIREMENTS,
+  FIXTURE_ROUTES,
+  FORGED_SESSION,
+} from "./fixture.ts";
 
 /** The tokens the matrix sends, by name. */
 export interface ConformanceTokens {
@@ -284,6 +292,19 @@ export const conformanceCases: readonly ConformanceCase[] = [
     expect: ok(asMember),
   },
   { name: "private: cookie → 200", request: { path: P.private, cookie: "member" }, expect: ok(asMember) },
+  {
+    name: "private: the route's own public caching goes out private (max-age kept, s-maxage dropped), its Vary merged",
+    request: { path: P.cached, bearer: "user" },
+    expect: {
+      status: 200,
+      body: asUser,
+      headers: {
+        "cache-control": "private, max-age=60",
+        // The route's own name kept, ours added (frameworks may add names of their own).
+        vary: /^(?=.*\baccept-encoding\b)(?=.*\bauthorization\b)(?=.*\bcookie\b)/i,
+      },
+    },
+  },
   {
     name: "private: expired → 401 invalid_token",
     request: { path: P.private, bearer: "expired" },
