@@ -80,7 +80,7 @@ function lazyRequestAuth(options: AuthenticateOptions): () => RequestAuth {
  */
 function authRequest(req: Request): AuthRequest {
   return fromNodeRequest(
-    { method: req.method, url: req.originalUrl, headers: req.headers, headersDistinct: req.headersDistinct },
+    { method: req.method, url: req.originalUrl, rawHeaders: req.rawHeaders },
     req.protocol,
   );
 }

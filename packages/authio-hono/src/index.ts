@@ -58,10 +58,11 @@ export interface AuthenticateOptions extends RequestAuthOptions {
 
 export type AuthRoutesOptions = AuthenticateOptions;
 
-/** The decision of each request, keyed by its context, where no other code can reach it. */
-const results = new WeakMap<Context, AuthResult>();
-/** The `RequestAuth` that authenticated each request, for `switchOrganization()` and `signOut()`. */
-const requestAuths = new WeakMap<Context, RequestAuth>();
+/**
+ * The decision of each request, keyed by its context, where no other code can reach it, and the
+ * `RequestAuth` that made it (for `switchOrganization()` and `signOut()`).
+ */
+const states = new WeakMap<Context, { readonly result: AuthResult; readonly auth: RequestAuth }>();
 
 const readOnly = () => {
   throw new TypeError('@authio/hono: the "session" variable is read-only; it is set by authenticate().');
@@ -154,13 +155,12 @@ function keepPrivate(c: Context): void {
 export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandler<AuthioEnv> {
   const requestAuth = lazyRequestAuth(options);
   return async function authioAuthenticate(c, next) {
-    if (results.has(c)) return next();
+    if (states.has(c)) return next();
     const auth = requestAuth(c);
     // Fetch `Headers` (and @hono/node-server's) join several Authorization headers with ", ",
     // which the core refuses as ambiguous.
     const { result, setCookies } = await auth.authenticate(authRequestOf(c));
-    results.set(c, result);
-    requestAuths.set(c, auth);
+    states.set(c, { result, auth });
     c.set("session", result.session);
     // `c.set("session", …)` now throws; the Map behind `c.var` is reachable only through the original
     // `set`, which this wrapper keeps to itself. (A plain assignment: defining a non-writable property
@@ -197,19 +197,19 @@ export function authRoutes(options: AuthRoutesOptions = {}): MiddlewareHandler {
 
 /**
  * The request as the core reads it. On @hono/node-server the Node request is at hand (`c.env.incoming`):
- * reading its headers directly skips building a Fetch `Headers` object per request, and keeps several
- * Authorization headers apart (`headersDistinct`). Every other runtime goes through the Fetch `Request`.
+ * reading its raw header lines directly skips building a Fetch `Headers` object per request, and keeps
+ * several Authorization headers apart. Every other runtime goes through the Fetch `Request`.
  */
 function authRequestOf(c: Context): AuthRequest {
   const incoming = (c.env as { incoming?: NodeLikeRequest } | undefined)?.incoming;
-  if (incoming?.headersDistinct !== undefined) {
+  if (incoming?.rawHeaders !== undefined) {
     return fromNodeRequest(incoming, c.req.url.startsWith("https:") ? "https" : "http");
   }
   return fromFetchRequest(c.req.raw);
 }
 
 function requestAuthOf(c: Context, helper: string): RequestAuth {
-  const auth = requestAuths.get(c);
+  const auth = states.get(c)?.auth;
   if (!auth) throw new Error(`@authio/hono: use authenticate() before ${helper}().`);
   return auth;
 }
@@ -243,7 +243,7 @@ export async function signOut(c: Context): Promise<Response> {
  */
 export function requireSession(requirement: SessionRequirement = {}): MiddlewareHandler<AuthioGuardedEnv> {
   return async function authioRequireSession(c, next) {
-    const result = results.get(c);
+    const result = states.get(c)?.result;
     if (result === undefined) throw new Error("@authio/hono: use authenticate() before requireSession().");
     const outcome = authorize(result, requirement, {
       method: c.req.method,
@@ -278,5 +278,5 @@ export const requirePermission = (
 
 /** The full authentication result (`status`, and the refusal `reason` for logs), if `authenticate()` ran. */
 export function getAuthResult(c: Context): AuthResult | undefined {
-  return results.get(c);
+  return states.get(c)?.result;
 }

@@ -1,4 +1,4 @@
-// The verified-token cache: keyed by the whole token, bounded, expiring at `exp` (re-checked on every
+// The verified-token cache: a hit only for the whole token, bounded, expiring at `exp` (re-checked on every
 // hit), and dropped when the key that verified a token leaves the key set. Runtime-portable.
 import {
   createTestKey,
@@ -134,6 +134,24 @@ describe("verified-token cache", () => {
     const dot = token.lastIndexOf(".");
     const mutated = `${token.slice(0, dot)}.${token.slice(dot + 1, -2)}${token.endsWith("AA") ? "BA" : "AA"}`;
     expect((await v.verifyDetailed(mutated)).ok).toBe(false);
+  });
+
+  test("a token that shares a cached token's fingerprint (same length, same signature) is verified in full", async () => {
+    const { v } = verifier();
+    const token = await signToken(a, server.url, { claims: { role: "member" } });
+    await session(v, token);
+    const cached = await session(v, token); // cached now
+    // The same signature over a payload claiming another role, of the very same length.
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+    const forgedPayload = btoa(JSON.stringify({ ...claims, role: "admin!" }))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+    const forged = `${header}.${forgedPayload}.${signature}`;
+    expect(forged.length).toBe(token.length);
+    expect(await v.verifyDetailed(forged)).toEqual({ ok: false, reason: "invalid_signature" });
+    expect(await session(v, token)).toBe(cached); // and the real one still hits
   });
 
   test("refused tokens are never cached", async () => {

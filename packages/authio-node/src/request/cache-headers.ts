@@ -27,6 +27,7 @@ const split = (value: string) =>
 
 /** A `Vary` value with `Authorization` and `Cookie` added where missing (`*` already varies on everything). */
 export function sessionVary(current: HeaderValue): string {
+  if (current === null || current === undefined || current === "") return SESSION_VARY; // the common case
   const value = text(current);
   if (value.trim() === "") return SESSION_VARY; // the common case: nothing to merge
   const names = split(value);
@@ -46,6 +47,7 @@ const ALREADY_PRIVATE = /^(private|no-store)$/i;
  * `s-maxage`, `proxy-revalidate`) dropped and the rest (`max-age`, `no-cache`, …) kept for the browser.
  */
 export function privateCacheControl(current: HeaderValue): string {
+  if (current === null || current === undefined || current === "") return "private"; // the common case
   const directives = split(text(current));
   if (directives.some((d) => ALREADY_PRIVATE.test(d))) return directives.join(", ");
   return ["private", ...directives.filter((d) => !SHARED_ONLY.test(d))].join(", ");
