@@ -20,7 +20,7 @@ import { buildNextApp, startNextServer } from "./adapters/next.mjs";
 import { fmt, median, quick, table, writeSection } from "./lib/report.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS) || (quick ? 1 : 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || (quick ? 1 : 7);
 const SECONDS = Number(process.env.BENCH_SECONDS) || (quick ? 1 : 3);
 // Next.js answers ~30× fewer requests per second, with more variance (its heap, its GC): more and
 // longer slices for the same confidence.

@@ -111,47 +111,54 @@ function markSessionDependent(res: Response): void {
   }
 }
 
-const sealed = new WeakSet<Response>();
-/** The final value of `name` on a guarded answer. */
-const SEALED: Record<string, (current: HeaderValue) => string> = {
-  "cache-control": privateCacheControl,
-  vary: sessionVary,
-};
 type HeaderValue = Parameters<typeof privateCacheControl>[0];
+
+/** The value a guarded answer carries for header `name` (lower case), or `undefined`: left as set. */
+function sealedValue(name: string, value: HeaderValue): string | undefined {
+  if (name === "cache-control") return privateCacheControl(value);
+  if (name === "vary") return sessionVary(value);
+  return undefined;
+}
 
 /**
  * A guarded route's answer is that user's own: whatever the route sets, it goes out `private` and
  * varying on `Authorization, Cookie`. The route has its say first, so this runs when the headers are
  * written (every Express send ends in `writeHead`), also rewriting headers passed to `writeHead` itself.
+ * The wrapper is the response's only new property (as `on-headers` does it): every property added to
+ * a `ServerResponse` risks turning it into a slow dictionary object for the rest of the request.
  */
 function sealSessionHeaders(res: Response): void {
-  if (sealed.has(res)) return;
-  sealed.add(res);
-  const writeHead = res.writeHead;
-  res.writeHead = function writeHeadSealed(this: Response, ...args: unknown[]) {
-    for (const [name, seal] of Object.entries(SEALED)) this.setHeader(name, seal(this.getHeader(name)));
-    const headers = args[typeof args[1] === "string" ? 2 : 1];
-    if (Array.isArray(headers)) {
-      // Raw [name, value, name, value, …], or [name, value] pairs.
-      for (let i = 0; i < headers.length; i++) {
-        const entry = headers[i];
-        if (Array.isArray(entry)) {
-          const seal = SEALED[String(entry[0]).toLowerCase()];
-          if (seal) entry[1] = seal(entry[1]);
-        } else if (i % 2 === 0) {
-          const seal = SEALED[String(entry).toLowerCase()];
-          if (seal) headers[i + 1] = seal(headers[i + 1]);
-        }
-      }
-    } else if (headers !== null && typeof headers === "object") {
-      const record = headers as Record<string, HeaderValue>;
-      for (const name of Object.keys(record)) {
-        const seal = SEALED[name.toLowerCase()];
-        if (seal) record[name] = seal(record[name]);
+  const writeHead = res.writeHead as (...args: unknown[]) => Response;
+  if (writeHead.name === "authioSealedWriteHead") return; // a second guard on the same route
+  res.writeHead = function authioSealedWriteHead(this: Response, ...args: unknown[]) {
+    sealHeaders(this, args);
+    return writeHead.apply(this, args);
+  } as typeof res.writeHead;
+}
+
+function sealHeaders(res: Response, args: unknown[]): void {
+  res.setHeader("cache-control", privateCacheControl(res.getHeader("cache-control")));
+  res.setHeader("vary", sessionVary(res.getHeader("vary")));
+  const headers = args[typeof args[1] === "string" ? 2 : 1];
+  if (Array.isArray(headers)) {
+    // Raw [name, value, name, value, …], or [name, value] pairs.
+    for (let i = 0; i < headers.length; i++) {
+      const entry = headers[i];
+      if (Array.isArray(entry)) {
+        const value = sealedValue(String(entry[0]).toLowerCase(), entry[1]);
+        if (value !== undefined) entry[1] = value;
+      } else if (i % 2 === 0) {
+        const value = sealedValue(String(entry).toLowerCase(), headers[i + 1]);
+        if (value !== undefined) headers[i + 1] = value;
       }
     }
-    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-  } as typeof res.writeHead;
+  } else if (headers !== null && typeof headers === "object") {
+    const record = headers as Record<string, HeaderValue>;
+    for (const name of Object.keys(record)) {
+      const value = sealedValue(name.toLowerCase(), record[name]);
+      if (value !== undefined) record[name] = value;
+    }
+  }
 }
 
 /**

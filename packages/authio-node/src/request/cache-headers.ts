@@ -27,7 +27,9 @@ const split = (value: string) =>
 
 /** A `Vary` value with `Authorization` and `Cookie` added where missing (`*` already varies on everything). */
 export function sessionVary(current: HeaderValue): string {
-  if (current === null || current === undefined || current === "") return SESSION_VARY; // the common case
+  // The common cases: nothing set, or what the authenticating middleware set.
+  if (current === null || current === undefined || current === "" || current === SESSION_VARY)
+    return SESSION_VARY;
   const value = text(current);
   if (value.trim() === "") return SESSION_VARY; // the common case: nothing to merge
   const names = split(value);
@@ -47,7 +49,8 @@ const ALREADY_PRIVATE = /^(private|no-store)$/i;
  * `s-maxage`, `proxy-revalidate`) dropped and the rest (`max-age`, `no-cache`, …) kept for the browser.
  */
 export function privateCacheControl(current: HeaderValue): string {
-  if (current === null || current === undefined || current === "") return "private"; // the common case
+  // The common cases: nothing set, or what the authenticating middleware set.
+  if (current === null || current === undefined || current === "" || current === "private") return "private";
   const directives = split(text(current));
   if (directives.some((d) => ALREADY_PRIVATE.test(d))) return directives.join(", ");
   return ["private", ...directives.filter((d) => !SHARED_ONLY.test(d))].join(", ");
