@@ -94,10 +94,12 @@ function send(res: Response, answer: AuthResponse): void {
 
 function attach(req: Request, result: AuthResult): void {
   results.set(req, result);
-  // An accessor without a setter: assigning `req.auth` elsewhere throws (strict mode) or is ignored,
-  // and a property planted before this middleware is replaced.
+  // Read-only and non-configurable: assigning `req.auth` elsewhere throws (strict mode) or is ignored,
+  // redefining it throws, and a property planted before this middleware is replaced. A data property:
+  // no getter closure per request.
   Object.defineProperty(req, "auth", {
-    get: () => result.session,
+    value: result.session,
+    writable: false,
     enumerable: true,
     configurable: false,
   });
@@ -124,21 +126,37 @@ function sealedValue(name: string, value: HeaderValue): string | undefined {
  * A guarded route's answer is that user's own: whatever the route sets, it goes out `private` and
  * varying on `Authorization, Cookie`. The route has its say first, so this runs when the headers are
  * written (every Express send ends in `writeHead`), also rewriting headers passed to `writeHead` itself.
- * The wrapper is the response's only new property (as `on-headers` does it): every property added to
- * a `ServerResponse` risks turning it into a slow dictionary object for the rest of the request.
+ * The wrapper is the response's only new property (as `on-headers` does it) and, in the usual case,
+ * one shared function: nothing is allocated per request.
  */
 function sealSessionHeaders(res: Response): void {
+  if (!Object.hasOwn(res, "writeHead")) {
+    // The usual case: nothing wrapped `writeHead` yet, so one shared function can call the prototype's.
+    res.writeHead = sealedWriteHead as typeof res.writeHead;
+    return;
+  }
   const writeHead = res.writeHead as (...args: unknown[]) => Response;
-  if (writeHead.name === "authioSealedWriteHead") return; // a second guard on the same route
+  if (writeHead === sealedWriteHead || writeHead.name === "authioSealedWriteHead") return; // sealed already
   res.writeHead = function authioSealedWriteHead(this: Response, ...args: unknown[]) {
     sealHeaders(this, args);
     return writeHead.apply(this, args);
   } as typeof res.writeHead;
 }
 
+function sealedWriteHead(this: Response, ...args: unknown[]): Response {
+  sealHeaders(this, args);
+  const writeHead = Object.getPrototypeOf(this).writeHead as (...a: unknown[]) => Response;
+  return writeHead.apply(this, args);
+}
+
 function sealHeaders(res: Response, args: unknown[]): void {
-  res.setHeader("cache-control", privateCacheControl(res.getHeader("cache-control")));
-  res.setHeader("vary", sessionVary(res.getHeader("vary")));
+  // Set only when they change: the middleware's own values (the usual case) stand as they are.
+  const cacheControl = res.getHeader("cache-control");
+  const privateValue = privateCacheControl(cacheControl);
+  if (privateValue !== cacheControl) res.setHeader("cache-control", privateValue);
+  const vary = res.getHeader("vary");
+  const varyValue = sessionVary(vary);
+  if (varyValue !== vary) res.setHeader("vary", varyValue);
   const headers = args[typeof args[1] === "string" ? 2 : 1];
   if (Array.isArray(headers)) {
     // Raw [name, value, name, value, …], or [name, value] pairs.
