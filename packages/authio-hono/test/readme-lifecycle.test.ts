@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { type LifecycleEnvironment, signIn, startLifecycleEnvironment, TestBrowser } from "@authio/test-kit";
+import {
+  type LifecycleEnvironment,
+  runReadmeSessionsExample,
+  startLifecycleEnvironment,
+} from "@authio/test-kit";
 import { type ServerType, serve } from "@hono/node-server";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
@@ -32,23 +36,5 @@ test("the README's browser sessions example is this file, verbatim", () => {
   expect(block).toBe(example);
 });
 
-test("README browser sessions example: sign in, switch organization, sign out", async () => {
-  const browser = new TestBrowser();
-  expect(await (await browser.fetch(`${base}/`)).text()).toContain('href="/auth/sign-in?return_to=/"');
-  const done = await signIn(browser, { baseUrl: base, env }, env.adminOrgId, "/");
-  expect(done.headers.get("location")).toBe("/");
-  const page = await (await browser.fetch(`${base}/`)).text();
-  expect(page).toContain(`${env.userId} in ${env.adminOrgId}`);
-  expect(page).toContain('action="/auth/sign-out"');
-
-  const switched = await browser.fetch(`${base}/orgs/${env.memberOrgId}/select`, {
-    method: "POST",
-    headers: { origin: base, accept: "application/json" },
-  });
-  expect(await switched.json()).toMatchObject({ session: { orgId: env.memberOrgId, role: "member" } });
-  expect(await (await browser.fetch(`${base}/`)).text()).toContain(`${env.userId} in ${env.memberOrgId}`);
-
-  const out = await browser.fetch(`${base}/auth/sign-out`, { method: "POST", headers: { origin: base } });
-  expect(out.status).toBe(303);
-  expect(await (await browser.fetch(`${base}/`)).text()).toContain("Sign in");
-});
+test("README browser sessions example: sign in, switch organization, sign out", () =>
+  runReadmeSessionsExample({ baseUrl: base, env }));

@@ -128,6 +128,38 @@ export async function signIn(
   return browser.fetch(callback);
 }
 
+/**
+ * The flow of every adapter README's "Browser sessions" example, run against it: the home page links
+ * to sign-in, signing in returns home showing the user and organization and a sign-out form,
+ * `POST /orgs/:id/select` switches organization (JSON answer), and signing out shows "Sign in" again.
+ */
+export async function runReadmeSessionsExample(t: LifecycleTarget): Promise<void> {
+  const { baseUrl: base, env } = t;
+  const browser = new TestBrowser();
+  const home = () => browser.fetch(`${base}/`).then((res) => res.text());
+  check((await home()).includes('href="/auth/sign-in?return_to=/"'), "the home page has no sign-in link");
+  const done = await signIn(browser, t, env.adminOrgId, "/");
+  check(done.headers.get("location") === "/", `sign-in returned to ${done.headers.get("location")}`);
+  const page = await home();
+  check(page.includes(`${env.userId} in ${env.adminOrgId}`), "the home page does not show the session");
+  check(page.includes('action="/auth/sign-out"'), "the home page has no sign-out form");
+
+  const switched = await browser.fetch(`${base}/orgs/${env.memberOrgId}/select`, {
+    method: "POST",
+    headers: { origin: base, accept: "application/json" },
+  });
+  const session = (await json(switched)).session as { orgId?: string; role?: string } | undefined;
+  check(
+    session?.orgId === env.memberOrgId && session.role === "member",
+    `the switch answered ${JSON.stringify(session)}`,
+  );
+  check((await home()).includes(`${env.userId} in ${env.memberOrgId}`), "the home page missed the switch");
+
+  const out = await browser.fetch(`${base}/auth/sign-out`, { method: "POST", headers: { origin: base } });
+  check(out.status === 303, `sign-out answered ${out.status}`);
+  check((await home()).includes("Sign in"), "after sign-out the home page still shows a session");
+}
+
 /** Signs in while the local server's clock is behind: the browser's access token is born expired. */
 export async function signInExpired(browser: TestBrowser, t: LifecycleTarget): Promise<void> {
   t.env.local.setClockOffset(-600);
