@@ -10,7 +10,9 @@
  *   app set, it never goes out publicly cacheable — {@link privateCacheControl}.
  */
 
-const SESSION_VARY = "Authorization, Cookie";
+/** The defaults every answer that may depend on the session carries (see SESSION_RESPONSE_HEADERS). */
+export const SESSION_VARY = "Authorization, Cookie";
+export const SESSION_CACHE_CONTROL = "private";
 
 type HeaderValue = string | number | readonly string[] | null | undefined;
 
@@ -50,8 +52,9 @@ const ALREADY_PRIVATE = /^(private|no-store)$/i;
  */
 export function privateCacheControl(current: HeaderValue): string {
   // The common cases: nothing set, or what the authenticating middleware set.
-  if (current === null || current === undefined || current === "" || current === "private") return "private";
+  if (current === null || current === undefined || current === "" || current === SESSION_CACHE_CONTROL)
+    return SESSION_CACHE_CONTROL;
   const directives = split(text(current));
   if (directives.some((d) => ALREADY_PRIVATE.test(d))) return directives.join(", ");
-  return ["private", ...directives.filter((d) => !SHARED_ONLY.test(d))].join(", ");
+  return [SESSION_CACHE_CONTROL, ...directives.filter((d) => !SHARED_ONLY.test(d))].join(", ");
 }

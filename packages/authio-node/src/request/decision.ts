@@ -1,6 +1,7 @@
 import { AuthioError } from "../errors.js";
 import type { Session } from "../session.js";
 import type { TokenVerifier, VerifyFailureReason } from "../verify/result.js";
+import { SESSION_CACHE_CONTROL, SESSION_VARY } from "./cache-headers.js";
 import { type CredentialsInput, extractToken } from "./credentials.js";
 
 /**
@@ -93,8 +94,8 @@ export type GuardOutcome =
  * one user's answer to another.
  */
 export const SESSION_RESPONSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  "cache-control": "private",
-  vary: "Authorization, Cookie",
+  "cache-control": SESSION_CACHE_CONTROL,
+  vary: SESSION_VARY,
 });
 
 /** A CORS preflight never carries credentials, so a guard must never answer it with 401. */
